@@ -1,0 +1,203 @@
+"""The archive: a Hexo site's ``source/_posts`` folder and its ledger.
+
+``Archive`` owns where a post goes, writing it atomically and idempotently,
+and the ledger that maps each article's URL to its post.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from archiver.errors import PostFormatError
+from archiver.ledger import Ledger, PostRow
+from archiver.models import Article
+from archiver.names import safe_name, title_key, unique_suffix
+from archiver.post import read_post, render_post
+
+__all__ = ["Archive", "SaveResult", "atomic_write"]
+
+Status = Literal["written", "updated", "unchanged"]
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What ``Archive.save`` did: the post's path and whether it changed."""
+
+    path: Path
+    status: Status
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename in the
+    same folder: a crash leaves the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".md")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    if hasattr(os, "O_DIRECTORY"):
+        dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def content_hash(article: Article) -> str:
+    """What decides whether an article changed: title, body and lead image."""
+    digest = hashlib.sha256()
+    for part in (article.title, article.lead_image or "", article.body_html):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat() if moment else None
+
+
+class Archive:
+    """A Hexo site root whose posts live in ``source/_posts/<c1>/<c2>/<c3>/<name>.md``.
+
+    >>> archive = Archive("site")            # doctest: +SKIP
+    >>> path = archive.write(article)        # doctest: +SKIP
+    >>> archive.find(article.url) == path    # doctest: +SKIP
+    """
+
+    def __init__(self, root: str | os.PathLike[str], *, image_placeholder: str = "") -> None:
+        self.root = Path(root)
+        self.posts_dir = self.root / "source" / "_posts"
+        self.image_placeholder = image_placeholder
+        self.ledger = Ledger(self.root / ".archiver" / "ledger.sqlite")
+
+    def close(self) -> None:
+        self.ledger.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------- reading
+
+    def read(self, path: str | os.PathLike[str]) -> Article:
+        """The article of the post at ``path`` (absolute, or relative to the root)."""
+        full = self._full(Path(path))
+        return read_post(full.read_text(encoding="utf-8"))
+
+    def __iter__(self) -> Iterator[Path]:
+        """Every post file, in sorted order."""
+        if self.posts_dir.is_dir():
+            yield from sorted(
+                p for p in self.posts_dir.rglob("*.md") if not p.name.startswith(".")
+            )
+
+    def __contains__(self, url: object) -> bool:
+        return isinstance(url, str) and self.ledger.by_url(url) is not None
+
+    def find(self, url: str) -> Path | None:
+        """The post of the article at ``url`` (its canonical URL), if archived."""
+        row = self.ledger.by_url(url)
+        return self.root / row.path if row else None
+
+    # ------------------------------------------------------------- writing
+
+    def write(self, article: Article) -> Path:
+        """Write ``article``'s post; returns its path. Idempotent."""
+        return self.save(article).path
+
+    def save(self, article: Article, *, mark_updated: bool = False) -> SaveResult:
+        """Write ``article``'s post unless the archive already holds it unchanged.
+
+        With ``mark_updated``, a changed article gets ``updated:`` (its
+        ``date_modified``, or its fetch time) so readers see it changed.
+        """
+        digest = content_hash(article)
+        path = self.path_for(article)
+        relative = self._relative(path)
+        row = self.ledger.by_path(relative)
+        status: Status = "written"
+        if path.exists():
+            if row is None or row.content_hash != digest:
+                old = self._read_or_none(path)
+                if old is not None and content_hash(old) == digest:
+                    status = "unchanged"
+                else:
+                    status = "updated"
+            else:
+                status = "unchanged"
+        if status == "updated" and mark_updated and article.date_modified is None:
+            moment = article.fetched_at or datetime.now(UTC)
+            article = article.model_copy(update={"date_modified": moment})
+        if status != "unchanged":
+            atomic_write(path, render_post(article, image_placeholder=self.image_placeholder))
+        self.ledger.put(
+            PostRow(
+                path=relative,
+                url=article.key_url,
+                title_key=title_key(article.title),
+                content_hash=digest,
+                date_published=_iso(article.date_published),
+                date_modified=_iso(article.date_modified),
+            )
+        )
+        return SaveResult(path, status)
+
+    def path_for(self, article: Article) -> Path:
+        """Where ``article``'s post goes. The same article always gets the same
+        file; two articles with one title never share one."""
+        key = article.key_url
+        if key:
+            row = self.ledger.by_url(key)
+            if row is not None:
+                return self.root / row.path
+        folder = self.posts_dir.joinpath(*(safe_name(c) for c in article.categories))
+        plain = folder / f"{safe_name(article.title)}.md"
+        if self._is_free_for(plain, article):
+            return plain
+        suffix = unique_suffix(key or f"{article.title}\0{_iso(article.date_published)}")
+        return folder / f"{safe_name(article.title)}{suffix}.md"
+
+    # ------------------------------------------------------------ internals
+
+    def _is_free_for(self, path: Path, article: Article) -> bool:
+        row = self.ledger.by_path(self._relative(path))
+        if row is not None:
+            if row.url is not None:
+                return row.url == article.key_url
+            return self._same_article(row.date_published, article)
+        if not path.exists():
+            return True
+        old = self._read_or_none(path)
+        return old is not None and old.title == article.title and _iso(
+            old.date_published
+        ) == _iso(article.date_published)
+
+    @staticmethod
+    def _same_article(date_published: str | None, article: Article) -> bool:
+        return date_published == _iso(article.date_published)
+
+    def _read_or_none(self, path: Path) -> Article | None:
+        try:
+            return read_post(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, PostFormatError):
+            return None
+
+    def _full(self, path: Path) -> Path:
+        return path if path.is_absolute() else self.root / path
+
+    def _relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()

@@ -1,0 +1,177 @@
+"""The ledger: what the archive holds, in SQLite under ``<root>/.archiver/``.
+
+One row per post: the article's key (its canonical URL; none for a post
+imported from an old archive, which records no URL), the post's path, a
+hash of its content, the title key used to match URL-less posts, dates, and
+when it was first and last seen. Failed URLs are kept to be retried.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Ledger", "PostRow"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS posts (
+    path TEXT PRIMARY KEY,
+    url TEXT UNIQUE,
+    title_key TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    date_published TEXT,
+    date_modified TEXT,
+    first_seen REAL NOT NULL,
+    last_seen REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS posts_title_key ON posts(title_key);
+CREATE TABLE IF NOT EXISTS failures (
+    url TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    last_attempt REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started REAL NOT NULL,
+    site TEXT NOT NULL,
+    articles INTEGER NOT NULL,
+    field_rates TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class PostRow:
+    """One ledger row; ``path`` is relative to the archive root, with ``/``."""
+
+    path: str
+    url: str | None
+    title_key: str
+    content_hash: str
+    date_published: str | None
+    date_modified: str | None
+
+
+class Ledger:
+    """A small SQLite store; every write is its own transaction (crash-safe)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ---------------------------------------------------------------- posts
+
+    def by_url(self, url: str) -> PostRow | None:
+        return self._one("SELECT * FROM posts WHERE url = ?", (url,))
+
+    def by_path(self, path: str) -> PostRow | None:
+        return self._one("SELECT * FROM posts WHERE path = ?", (path,))
+
+    def by_title_key(self, key: str) -> list[PostRow]:
+        rows = self.db.execute("SELECT * FROM posts WHERE title_key = ?", (key,))
+        return [PostRow(*row[:6]) for row in rows]
+
+    def has_title_key(self, key: str) -> bool:
+        query = "SELECT 1 FROM posts WHERE title_key = ? LIMIT 1"
+        return self.db.execute(query, (key,)).fetchone() is not None
+
+    def known_urls(self) -> set[str]:
+        """Every URL in the ledger: a set, so a crawl checks links without queries."""
+        return {url for (url,) in self.db.execute("SELECT url FROM posts WHERE url IS NOT NULL")}
+
+    def put(self, row: PostRow) -> None:
+        """Insert or update the row of ``row.path`` (and take over its URL)."""
+        now = time.time()
+        with self._transaction():
+            if row.url is not None:
+                self.db.execute("DELETE FROM posts WHERE url = ? AND path != ?", (row.url, row.path))
+            self.db.execute(
+                """INSERT INTO posts VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(path) DO UPDATE SET
+                     url = COALESCE(excluded.url, posts.url),
+                     title_key = excluded.title_key, content_hash = excluded.content_hash,
+                     date_published = excluded.date_published,
+                     date_modified = excluded.date_modified, last_seen = excluded.last_seen""",
+                (row.path, row.url, row.title_key, row.content_hash, row.date_published,
+                 row.date_modified, now, now),
+            )  # fmt: skip
+            if row.url is not None:
+                self.db.execute("DELETE FROM failures WHERE url = ?", (row.url,))
+
+    def remove(self, path: str) -> None:
+        self.db.execute("DELETE FROM posts WHERE path = ?", (path,))
+
+    def rows(self) -> Iterator[PostRow]:
+        for row in self.db.execute("SELECT * FROM posts ORDER BY path"):
+            yield PostRow(*row[:6])
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM posts").fetchone()[0])
+
+    # ------------------------------------------------------------- failures
+
+    def record_failure(self, url: str, reason: str) -> int:
+        """Count one more failed attempt at ``url``; returns the attempts so far."""
+        self.db.execute(
+            """INSERT INTO failures VALUES (?, ?, 1, ?)
+               ON CONFLICT(url) DO UPDATE SET reason = excluded.reason,
+                 attempts = failures.attempts + 1, last_attempt = excluded.last_attempt""",
+            (url, reason[:500], time.time()),
+        )
+        row = self.db.execute("SELECT attempts FROM failures WHERE url = ?", (url,)).fetchone()
+        return int(row[0])
+
+    def clear_failure(self, url: str) -> None:
+        self.db.execute("DELETE FROM failures WHERE url = ?", (url,))
+
+    def failures(self, max_attempts: int | None = None) -> list[tuple[str, str, int]]:
+        """(url, reason, attempts) of failed URLs, those under ``max_attempts`` if given."""
+        query = "SELECT url, reason, attempts FROM failures"
+        if max_attempts is not None:
+            rows = self.db.execute(query + " WHERE attempts < ? ORDER BY url", (max_attempts,))
+        else:
+            rows = self.db.execute(query + " ORDER BY url")
+        return [(str(u), str(r), int(a)) for u, r, a in rows]
+
+    # ------------------------------------------------------------ run stats
+
+    def record_run(self, site: str, articles: int, field_rates: str) -> None:
+        self.db.execute(
+            "INSERT INTO runs (started, site, articles, field_rates) VALUES (?, ?, ?, ?)",
+            (time.time(), site, articles, field_rates),
+        )
+
+    def previous_runs(self, site: str, limit: int = 5) -> list[str]:
+        query = "SELECT field_rates FROM runs WHERE site = ? ORDER BY id DESC LIMIT ?"
+        return [str(rates) for (rates,) in self.db.execute(query, (site, limit))]
+
+    # ------------------------------------------------------------- internals
+
+    def _one(self, query: str, args: tuple[object, ...]) -> PostRow | None:
+        row = self.db.execute(query, args).fetchone()
+        return PostRow(*row[:6]) if row else None
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self.db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, value: object, tb: object) -> None:
+        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
