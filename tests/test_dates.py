@@ -1,0 +1,146 @@
+"""Printed dates: Chinese forms, ISO 8601, RFC 822, relative forms."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from archiver.dates import BEIJING, MAX_SEARCH_CHARS, parse_date, search_date
+
+NOW = datetime(2022, 7, 29, 16, 51, 41, tzinfo=BEIJING)
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+def bj(*args: int) -> datetime:
+    return datetime(*args, tzinfo=BEIJING)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2019年09月05日 11:10", bj(2019, 9, 5, 11, 10)),
+        ("2019年9月5日11:10:22", bj(2019, 9, 5, 11, 10, 22)),
+        ("2019年09月05日", bj(2019, 9, 5)),
+        ("2019 年 9 月 5 日 星期四 11:10", bj(2019, 9, 5, 11, 10)),
+        ("2019年09月05日 下午3:10", bj(2019, 9, 5, 15, 10)),
+        ("2019年09月05日 11时10分", bj(2019, 9, 5, 11, 10)),
+        ("2019-09-05 11:10", bj(2019, 9, 5, 11, 10)),
+        ("2019-09-05 11:10:33", bj(2019, 9, 5, 11, 10, 33)),
+        ("2019-9-5", bj(2019, 9, 5)),
+        ("2019/9/5", bj(2019, 9, 5)),
+        ("2019/09/05 08:00", bj(2019, 9, 5, 8, 0)),
+        ("2019.09.05", bj(2019, 9, 5)),
+        ("发布时间：2019-09-05 11:10 来源：新华网", bj(2019, 9, 5, 11, 10)),
+        ("September 5, 2019", bj(2019, 9, 5)),
+        ("Sep. 5, 2019 3:10 pm", bj(2019, 9, 5, 15, 10)),
+        ("5 September 2019", bj(2019, 9, 5)),
+    ],
+)
+def test_naive_dates_in_site_zone(text: str, expected: datetime) -> None:
+    assert parse_date(text, tz=BEIJING, now=None) == expected
+
+
+def test_naive_date_takes_given_zone() -> None:
+    got = parse_date("2019-09-05 11:10", tz=TOKYO, now=None)
+    assert got is not None
+    assert got.utcoffset() == timedelta(hours=9)
+    assert got.astimezone(UTC) == datetime(2019, 9, 5, 2, 10, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2019-09-05T11:10:00+08:00", datetime(2019, 9, 5, 3, 10, tzinfo=UTC)),
+        ("2019-09-05T03:10:00Z", datetime(2019, 9, 5, 3, 10, tzinfo=UTC)),
+        ("2019-09-05T03:10:00.123456Z", datetime(2019, 9, 5, 3, 10, tzinfo=UTC)),
+        ("2019-09-05T11:10:00+0800", datetime(2019, 9, 5, 3, 10, tzinfo=UTC)),
+        ("2019-09-05T05:10:00-05:00", datetime(2019, 9, 5, 10, 10, tzinfo=UTC)),
+        ("Fri, 29 Jul 2022 16:51:41 GMT", datetime(2022, 7, 29, 16, 51, 41, tzinfo=UTC)),
+        ("Fri, 29 Jul 2022 16:51:41 +0800", datetime(2022, 7, 29, 8, 51, 41, tzinfo=UTC)),
+        ("29 Jul 2022 16:51:41 UTC", datetime(2022, 7, 29, 16, 51, 41, tzinfo=UTC)),
+    ],
+)
+def test_explicit_offsets_are_honoured(text: str, expected: datetime) -> None:
+    got = parse_date(text, tz=TOKYO, now=None)
+    assert got is not None
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("刚刚", NOW),
+        ("10分钟前", NOW - timedelta(minutes=10)),
+        ("3小时前", NOW - timedelta(hours=3)),
+        ("半小时前", NOW - timedelta(minutes=30)),
+        ("2天前", NOW - timedelta(days=2)),
+        ("今天 08:00", bj(2022, 7, 29, 8, 0)),
+        ("今天", bj(2022, 7, 29)),
+        ("昨天 11:10", bj(2022, 7, 28, 11, 10)),
+        ("前天", bj(2022, 7, 27)),
+        ("07月28日 11:10", bj(2022, 7, 28, 11, 10)),
+        ("12月30日 11:10", bj(2021, 12, 30, 11, 10)),  # in the past: last year
+        ("2 hours ago", NOW - timedelta(hours=2)),
+    ],
+)
+def test_relative_dates_against_now(text: str, expected: datetime) -> None:
+    assert parse_date(text, tz=BEIJING, now=NOW) == expected
+
+
+def test_relative_date_uses_site_zone_for_day_boundaries() -> None:
+    # 23:30 UTC on the 28th is already the 29th in Beijing: 昨天 is the 28th.
+    now = datetime(2022, 7, 28, 23, 30, tzinfo=UTC)
+    assert parse_date("昨天 10:00", tz=BEIJING, now=now) == bj(2022, 7, 28, 10, 0)
+
+
+@pytest.mark.parametrize("text", ["3小时前", "昨天 11:10", "刚刚", "07月28日 11:10"])
+def test_relative_dates_without_now_are_none(text: str) -> None:
+    assert parse_date(text, tz=BEIJING, now=None) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "abc", "2019-13-05", "2019-02-30", "1850-01-01", "阅读 12345", "第2019期", None],
+)
+def test_no_date(text: str | None) -> None:
+    assert parse_date(text, tz=BEIJING, now=NOW) is None
+
+
+def test_absolute_date_beats_relative() -> None:
+    assert parse_date("3小时前 2019-09-05 11:10", tz=BEIJING, now=NOW) == bj(2019, 9, 5, 11, 10)
+
+
+def test_search_date_returns_raw_text() -> None:
+    found = search_date("编辑：张三  2019年09月05日 11:10 来源：新华网", tz=BEIJING)
+    assert found == (bj(2019, 9, 5, 11, 10), "2019年09月05日 11:10")
+
+
+def test_search_date_earliest_wins() -> None:
+    found = search_date("发布 2020-01-02 10:00 更新 2019年09月05日 11:10", tz=BEIJING)
+    assert found is not None
+    assert found[0] == bj(2020, 1, 2, 10, 0)
+
+
+def test_aware_result() -> None:
+    got = parse_date("2019-09-05", tz=BEIJING, now=None)
+    assert got is not None and got.tzinfo is not None
+    assert got.utcoffset() == timedelta(hours=8)
+    assert got.astimezone(UTC).hour == 16
+
+
+def test_fast_on_long_text() -> None:
+    text = "2019-09-05 11:10 " + "没有日期的正文 with some English words. " * 50_000
+    start = time.perf_counter()
+    for _ in range(100):
+        assert parse_date(text, tz=BEIJING, now=NOW) == bj(2019, 9, 5, 11, 10)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_search_is_bounded() -> None:
+    text = "正文" * MAX_SEARCH_CHARS + "2019-09-05 11:10"
+    start = time.perf_counter()
+    assert parse_date(text, tz=BEIJING, now=NOW) is None
+    assert time.perf_counter() - start < 0.5
