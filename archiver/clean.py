@@ -27,7 +27,9 @@ __all__ = [
     "body_images",
     "clean_body",
     "clean_text",
+    "clean_tree",
     "image_src",
+    "inner_html",
     "is_junk_image",
     "lead_image",
 ]
@@ -190,35 +192,51 @@ def _remove(element: HtmlElement) -> None:
     parent.remove(element)
 
 
-def clean_body(
+def clean_tree(
     body: HtmlElement | str, base_url: str, *, drop_selectors: Iterable[str] = ()
-) -> str:
-    """The inner HTML of ``body`` (an element, or an HTML fragment), cleaned.
+) -> HtmlElement:
+    """A cleaned copy of ``body`` (an element, or an HTML fragment in a ``<div>``).
 
     Scripts, styles, frames, comments and elements matching ``drop_selectors``
     (CSS) are removed; ``on*`` handlers and ``javascript:`` URLs are dropped;
     links and image sources are made absolute against ``base_url``; lazy
     images get their real ``src``; every ``<img>`` gets
-    ``referrerpolicy="no-referrer"``. Entities come out as characters and
-    C0/C1 controls are removed. ``body`` itself is not changed.
+    ``referrerpolicy="no-referrer"``. ``body`` itself is not changed.
     """
     root = _as_element(body)
     doomed: list[HtmlElement] = []
     for css in drop_selectors:
         doomed.extend(_selector(css)(root))
     for element in root.iterdescendants():
-        if (
-            not isinstance(element.tag, str) or element.tag in _DROP_TAGS
-        ):  # comments, processing instructions
+        # Comments and processing instructions have a non-str tag.
+        if not isinstance(element.tag, str) or element.tag in _DROP_TAGS:
             doomed.append(element)
     for element in doomed:
         _remove(element)
     for element in root.iter():
         if isinstance(element.tag, str):
             _clean_element(element, base_url)
-    parts = [html.escape(root.text, quote=False)] if root.text else []
-    parts.extend(lxml.html.tostring(child, encoding="unicode") for child in root)
+    return root
+
+
+def inner_html(element: HtmlElement) -> str:
+    """The HTML inside ``element``, entities as characters, C0/C1 controls removed."""
+    parts = [html.escape(element.text, quote=False)] if element.text else []
+    parts.extend(lxml.html.tostring(child, encoding="unicode") for child in element)
     return _BODY_CONTROLS.sub("", "".join(parts))
+
+
+def clean_body(
+    body: HtmlElement | str, base_url: str, *, drop_selectors: Iterable[str] = ()
+) -> str:
+    """The inner HTML of ``body``, cleaned as the old archive's bodies were.
+
+    ``clean_tree`` then ``inner_html``: absolute links and image sources,
+    ``referrerpolicy="no-referrer"`` on every ``<img>``, no scripts, styles,
+    frames, ``on*`` handlers or ``javascript:`` URLs, entities as characters,
+    no C0/C1 controls. Leading and trailing whitespace is trimmed.
+    """
+    return inner_html(clean_tree(body, base_url, drop_selectors=drop_selectors)).strip()
 
 
 def is_junk_image(url: str, width: int | None = None, height: int | None = None) -> bool:
