@@ -109,6 +109,17 @@ def _text(element: HtmlElement | None) -> str:
     return clean_text(element.text_content()) if element is not None else ""
 
 
+def _fields_text(element: HtmlElement | None) -> str:
+    """The text of ``element`` with its text nodes kept apart (by U+3000).
+
+    ``责任编辑：X<a>文章纠错</a>`` and ``<li>作者：X</li><li>2022年…`` print
+    glued together; kept apart, each label's value ends where its node does.
+    """
+    if element is None:
+        return ""
+    return "\u3000".join(t.strip() for t in element.itertext() if t.strip())
+
+
 def _labelled(text: str) -> dict[str, str]:
     """``{"出处": "快科技", "作者": "X"...}`` from a header line like the desktop one."""
     parts = _LABEL.split(text)
@@ -190,7 +201,7 @@ class MyDrivers(Site):
 
         sources: dict[str, FieldSource] = {"title": "selector", "body_html": "selector"}
         header = _first(tree, HEADER)
-        header_text = header.text_content() if header is not None else ""
+        header_text = _fields_text(header)
         labels = _labelled(header_text)
         date_text = header_text or _text(body.getparent())
         article = Article(
@@ -248,7 +259,7 @@ class MyDrivers(Site):
         # Mobile: `<li class="writer">作者：X</li>`, glued to the date in the header text.
         writer = _first(tree, ("li.writer",))
         if writer is not None:
-            text = _labelled(_text(writer)).get("作者") or _text(writer)
+            text = _labelled(_fields_text(writer)).get("作者") or _text(writer)
         else:
             text = labels.get("作者", "")
         names = [clean_text(n) for n in _NAME_SEPARATORS.split(text or "")]
@@ -257,7 +268,7 @@ class MyDrivers(Site):
     def _editor(self, tree: HtmlElement, labels: dict[str, str]) -> str | None:
         for css in EDITOR:
             for element in tree.cssselect(css):
-                found = _labelled(_text(element))
+                found = _labelled(_fields_text(element))
                 name = found.get("责任编辑") or found.get("编辑")
                 if name:
                     return name
@@ -291,18 +302,16 @@ class MyDrivers(Site):
 
     def _article_links(self, page: Page) -> list[str]:
         links: dict[str, str] = {}
-        for element, _attr, link, _pos in page.tree.iterlinks():
-            if element.tag != "a":
-                continue
-            url = absolutize(link, page.url)
+        for element in page.tree.iter("a", "li"):
+            if element.tag == "li":
+                # The mobile list is `<li data-id="792044">`, sometimes without a link.
+                ident = (element.get("data-id") or "").strip()
+                url = _article_url(page.url, int(ident)) if ident.isdigit() else ""
+            else:
+                url = absolutize(element.get("href") or "", page.url)
             if url.lower().startswith(("http://", "https://")) and self.is_article_url(url):
-                links.setdefault(self.canonical_url(url), url)
-        # The mobile list is `<li data-id="792044">`, sometimes without a link.
-        for item in page.tree.iterfind(".//li[@data-id]"):
-            ident = (item.get("data-id") or "").strip()
-            if ident.isdigit():
-                url = _article_url(page.url, int(ident))
-                links.setdefault(self.canonical_url(url), url)
+                key = self.canonical_url(url)
+                links.setdefault(key, key)
         return list(links)
 
     def parse_listing(self, page: Page) -> Listing:
