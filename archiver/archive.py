@@ -106,12 +106,12 @@ class Archive:
             )
 
     def __contains__(self, url: object) -> bool:
-        return isinstance(url, str) and self.ledger.by_url(url) is not None
+        return isinstance(url, str) and self.ledger.path_of(url) is not None
 
     def find(self, url: str) -> Path | None:
-        """The post of the article at ``url`` (its canonical URL), if archived."""
-        row = self.ledger.by_url(url)
-        return self.root / row.path if row else None
+        """The post of the article at ``url`` (its key or a known alias), if archived."""
+        path = self.ledger.path_of(url)
+        return self.root / path if path else None
 
     # ------------------------------------------------------------- writing
 
@@ -119,7 +119,9 @@ class Archive:
         """Write ``article``'s post; returns its path. Idempotent."""
         return self.save(article).path
 
-    def save(self, article: Article, *, mark_updated: bool = False) -> SaveResult:
+    def save(
+        self, article: Article, *, mark_updated: bool = False, aliases: tuple[str, ...] = ()
+    ) -> SaveResult:
         """Write ``article``'s post unless the archive already holds it unchanged.
 
         With ``mark_updated``, a changed article gets ``updated:`` (its
@@ -154,16 +156,19 @@ class Archive:
                 date_modified=_iso(article.date_modified),
             )
         )
+        for alias in {article.url, *aliases} - {article.key_url, None}:
+            assert alias is not None
+            self.ledger.add_alias(alias, relative)
         return SaveResult(path, status)
 
     def path_for(self, article: Article) -> Path:
         """Where ``article``'s post goes. The same article always gets the same
         file; two articles with one title never share one."""
         key = article.key_url
-        if key:
-            row = self.ledger.by_url(key)
-            if row is not None:
-                return self.root / row.path
+        for url in (key, article.url):
+            known = self.ledger.path_of(url) if url else None
+            if known is not None:
+                return self.root / known
         folder = self.posts_dir.joinpath(*(safe_name(c) for c in article.categories))
         plain = folder / f"{safe_name(article.title)}.md"
         if self._is_free_for(plain, article):

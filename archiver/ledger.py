@@ -28,6 +28,10 @@ CREATE TABLE IF NOT EXISTS posts (
     last_seen REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS posts_title_key ON posts(title_key);
+CREATE TABLE IF NOT EXISTS aliases (
+    url TEXT PRIMARY KEY,
+    path TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS failures (
     url TEXT PRIMARY KEY,
     reason TEXT NOT NULL,
@@ -75,6 +79,18 @@ class Ledger:
     def by_url(self, url: str) -> PostRow | None:
         return self._one("SELECT * FROM posts WHERE url = ?", (url,))
 
+    def path_of(self, url: str) -> str | None:
+        """The post path of ``url``, whether it is a post's key or an alias of one."""
+        row = self.db.execute(
+            "SELECT path FROM posts WHERE url = ? UNION ALL SELECT path FROM aliases WHERE url = ?",
+            (url, url),
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def add_alias(self, url: str, path: str) -> None:
+        """Another URL of the same article (its rel=canonical, a mobile address...)."""
+        self.db.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?)", (url, path))
+
     def by_path(self, path: str) -> PostRow | None:
         return self._one("SELECT * FROM posts WHERE path = ?", (path,))
 
@@ -88,7 +104,8 @@ class Ledger:
 
     def known_urls(self) -> set[str]:
         """Every URL in the ledger: a set, so a crawl checks links without queries."""
-        return {url for (url,) in self.db.execute("SELECT url FROM posts WHERE url IS NOT NULL")}
+        query = "SELECT url FROM posts WHERE url IS NOT NULL UNION SELECT url FROM aliases"
+        return {url for (url,) in self.db.execute(query)}
 
     def put(self, row: PostRow) -> None:
         """Insert or update the row of ``row.path`` (and take over its URL)."""
@@ -110,7 +127,9 @@ class Ledger:
                 self.db.execute("DELETE FROM failures WHERE url = ?", (row.url,))
 
     def remove(self, path: str) -> None:
-        self.db.execute("DELETE FROM posts WHERE path = ?", (path,))
+        with self._transaction():
+            self.db.execute("DELETE FROM posts WHERE path = ?", (path,))
+            self.db.execute("DELETE FROM aliases WHERE path = ?", (path,))
 
     def rows(self) -> Iterator[PostRow]:
         for row in self.db.execute("SELECT * FROM posts ORDER BY path"):

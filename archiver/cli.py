@@ -1,0 +1,129 @@
+"""The ``archiver`` command: parses arguments and calls the library.
+
+Exit status: 0 when every article was archived, 1 when some failed or were
+rejected, 2 on bad usage, 3 when another run holds the archive's lock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from archiver.lock import ArchiveLocked
+
+__all__ = ["main"]
+
+
+def _setting(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name, value
+
+
+def _crawl_options(parser: argparse.ArgumentParser, *, output_default: str | None = None) -> None:
+    parser.add_argument(
+        "-o", "--output", default=output_default, required=output_default is None,
+        metavar="DIR", help="the archive: a Hexo site folder (created if missing)",
+    )  # fmt: skip
+    parser.add_argument("--site", metavar="NAME", help="force a site module (mirrors, local copies)")
+    parser.add_argument("--max-pages", type=int, metavar="N", help="follow at most N listing pages")
+    parser.add_argument("--since", metavar="DATE", help="stop at articles published before DATE")
+    parser.add_argument("--refresh", action="store_true", help="re-fetch archived articles too")
+    parser.add_argument(
+        "--categories", metavar="A/B/C", help="the three categories of every post of this run"
+    )
+    parser.add_argument("--report", metavar="FILE", help="write the run report (JSON) to FILE")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress, no summary")
+    parser.add_argument(
+        "-s", dest="settings", action="append", type=_setting, default=[],
+        metavar="NAME=VALUE", help="any Scrapy setting, as `scrapy crawl -s` takes it",
+    )  # fmt: skip
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="archiver", description="Archive news articles as Hexo Markdown posts."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    tag = sub.add_parser("tag", help="archive a tag or listing page and its pagination")
+    tag.add_argument("urls", nargs="+", metavar="URL")
+    _crawl_options(tag)
+    article = sub.add_parser("article", help="archive single articles")
+    article.add_argument("urls", nargs="+", metavar="URL")
+    _crawl_options(article)
+    crawl = sub.add_parser("crawl", help="archive a site's latest news (e.g. mydrivers)")
+    crawl.add_argument("site_module", metavar="SITE")
+    _crawl_options(crawl)
+    feed = sub.add_parser("feed", help="archive the items of an RSS or Atom feed")
+    feed.add_argument("urls", nargs="+", metavar="URL")
+    _crawl_options(feed)
+    sitemap = sub.add_parser("sitemap", help="archive the articles of a sitemap (or robots.txt)")
+    sitemap.add_argument("urls", nargs="+", metavar="URL")
+    _crawl_options(sitemap)
+    demo = sub.add_parser("demo", help="archive the bundled demo site, offline, on 127.0.0.1")
+    _crawl_options(demo, output_default="demo-archive")
+    site = sub.add_parser("site", help="turn an archive folder into a ready Hexo site")
+    site.add_argument("folder", metavar="DIR")
+    site.add_argument("--title", default=None, help="the site's title (default: folder name)")
+    site.add_argument("--timezone", default="Asia/Shanghai")
+    site.add_argument("--theme", default="landscape")
+    return parser
+
+
+def _print_report(report: dict[str, Any], quiet: bool) -> None:
+    from archiver.report import summary
+
+    if not quiet:
+        print(summary(report))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except ArchiveLocked as exc:
+        print(f"archiver: {exc}", file=sys.stderr)
+        return 3
+    except (ValueError, LookupError) as exc:
+        print(f"archiver: {exc}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from archiver.run import run_spider
+
+    if args.command == "site":
+        from archiver.site import make_site
+
+        folder = Path(args.folder)
+        make_site(folder, title=args.title or folder.resolve().name, timezone=args.timezone,
+                  theme=args.theme)  # fmt: skip
+        print(f"Hexo site ready in {folder}: cd {folder} && npm install && npx hexo server")
+        return 0
+    if args.command == "demo":
+        from archiver.demo import run_demo
+
+        report = run_demo(Path(args.output), options=vars(args))
+        _print_report(report, args.quiet)
+        if not args.quiet:
+            print(f"demo: open {Path(args.output) / 'source' / '_posts'} to read the posts")
+        return 1 if report["failed_unexpected"] else 0
+    spider, kwargs = {
+        "tag": ("tag", {"url": " ".join(getattr(args, "urls", []))}),
+        "article": ("article", {"url": " ".join(getattr(args, "urls", []))}),
+        "feed": ("feed", {"url": " ".join(getattr(args, "urls", []))}),
+        "sitemap": ("sitemap", {"url": " ".join(getattr(args, "urls", []))}),
+        "crawl": (getattr(args, "site_module", ""), {}),
+    }[args.command]
+    report = run_spider(spider, kwargs, vars(args))
+    _print_report(report, args.quiet)
+    return 1 if report["failed"] or report["articles_rejected"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""``extract()``: a page's bytes and URL to an :class:`Article`. Pure.
+
+The spider, the library and the tests all call this one function, so a
+saved page gives exactly what the crawl gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from archiver.encoding import decode_html, sniff_non_html
+from archiver.errors import NotAnArticle
+from archiver.models import Article, Listing
+from archiver.page import Page
+from archiver.sites import Site, site_for_url
+
+__all__ = ["MAX_PAGE_BYTES", "extract", "extract_listing", "make_page"]
+
+MAX_PAGE_BYTES = 8 * 1024 * 1024
+"""Past this size a page is cut before parsing: heavy extraction stays bounded."""
+
+
+def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
+    for key, value in (headers or {}).items():
+        if key.lower() == name:
+            return value
+    return None
+
+
+def make_page(
+    body: bytes | str,
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    fetched_at: datetime | None = None,
+) -> Page:
+    """Decode ``body`` into a :class:`Page`; raises ``NotAnArticle`` for non-HTML bytes."""
+    content_type = _header(headers, "content-type")
+    warnings: list[str] = []
+    if isinstance(body, bytes):
+        media = sniff_non_html(body)
+        if media is not None:
+            raise NotAnArticle("not-html", f"the body is {media}, not a web page", url=url)
+        if len(body) > MAX_PAGE_BYTES:
+            body = body[:MAX_PAGE_BYTES]
+            warnings.append("truncated")
+        text, encoding, found = decode_html(body, content_type)
+        warnings += found
+    else:
+        text, encoding = body[: MAX_PAGE_BYTES // 2], "utf-8"
+    if content_type and not any(t in content_type.lower() for t in ("html", "xml", "text/plain")):
+        raise NotAnArticle("not-html", f"served as {content_type}, not a web page", url=url)
+    return Page(
+        url=url,
+        html=text,
+        encoding=encoding,
+        headers=dict(headers or {}),
+        fetched_at=fetched_at or datetime.now(UTC),
+        warnings=warnings,
+    )
+
+
+def extract(
+    body: bytes | str,
+    url: str,
+    *,
+    site: str | Site | None = None,
+    headers: Mapping[str, str] | None = None,
+    fetched_at: datetime | None = None,
+) -> Article:
+    """The article on the page at ``url``.
+
+    ``body`` is the raw bytes (decoded by BOM, header, ``<meta>`` and
+    checks) or already-decoded text. ``site`` forces a site module by name
+    (for mirrors and local copies); otherwise the module that owns the URL,
+    or the generic extractor. Raises ``NotAnArticle`` with the reason.
+    """
+    page = make_page(body, url, headers=headers, fetched_at=fetched_at)
+    module = site if isinstance(site, Site) else site_for_url(url, site)
+    return module.extract_article(page)
+
+
+def extract_listing(
+    body: bytes | str,
+    url: str,
+    *,
+    site: str | Site | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Listing:
+    """The article links and next page of the listing or tag page at ``url``."""
+    page = make_page(body, url, headers=headers)
+    module = site if isinstance(site, Site) else site_for_url(url, site)
+    return module.parse_listing(page)

@@ -1,0 +1,118 @@
+"""Running crawls: in this process for the command line, in a child for the library.
+
+Scrapy's reactor runs once per process, so ``archiver.crawl()`` starts the
+command line in a child process and returns its report: a library user can
+call it again and again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from archiver.lock import ArchiveLock
+
+__all__ = ["crawl", "run_spider", "scrapy_settings"]
+
+
+def scrapy_settings(options: Mapping[str, Any]) -> Any:
+    """The project's Scrapy settings with this run's options on top."""
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("archiver.settings", priority="project")
+    mapping = {
+        "output": "ARCHIVER_OUTPUT",
+        "site": "ARCHIVER_SITE",
+        "max_pages": "ARCHIVER_MAX_PAGES",
+        "since": "ARCHIVER_SINCE",
+        "refresh": "ARCHIVER_REFRESH",
+        "categories": "ARCHIVER_CATEGORIES",
+        "report": "ARCHIVER_REPORT",
+    }
+    for option, name in mapping.items():
+        value = options.get(option)
+        if value not in (None, False, ""):
+            settings.set(name, str(value) if option == "output" else value, priority="cmdline")
+    settings.set("ARCHIVER_PROGRESS", not options.get("quiet"), priority="cmdline")
+    if options.get("quiet"):
+        settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+    for name, value in options.get("settings") or []:
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def run_spider(spider: str, arguments: Mapping[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+    """Run one spider in this process, under the archive's lock; returns the report."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.spiderloader import SpiderLoader
+
+    settings = scrapy_settings(options)
+    if options.get("since"):
+        _check_since(str(options["since"]))
+    root = Path(settings.get("ARCHIVER_OUTPUT"))
+    loader = SpiderLoader.from_settings(settings)
+    if spider not in loader.list():
+        raise LookupError(f"no spider {spider!r}; spiders: {', '.join(sorted(loader.list()))}")
+    with ArchiveLock(root):
+        process = CrawlerProcess(settings, install_root_handler=not options.get("quiet"))
+        crawler = process.create_crawler(spider)
+        process.crawl(crawler, **{k: v for k, v in arguments.items() if v not in (None, "")})
+        process.start()
+    report: dict[str, Any] | None = getattr(crawler, "archiver_report", None)
+    if report is None:
+        raise RuntimeError("the crawl ended without a report (see the log above)")
+    return report
+
+
+def _check_since(text: str) -> None:
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--since: not an ISO date: {text!r} (e.g. 2024-05-01)") from None
+
+
+def crawl(
+    urls: str | Iterable[str],
+    output: str | os.PathLike[str],
+    site: str | None = None,
+    max_pages: int | None = None,
+    since: str | date | None = None,
+    *,
+    refresh: bool = False,
+    settings: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Archive ``urls`` (tag, listing or article pages) into ``output``; returns the report.
+
+    The crawl runs in a child process (Scrapy's reactor cannot restart), with
+    the same code and options as ``archiver tag URL... -o DIR``.
+    """
+    url_list = [urls] if isinstance(urls, str) else list(urls)
+    if not url_list:
+        raise ValueError("crawl() needs at least one URL")
+    with tempfile.TemporaryDirectory() as tmp:
+        report_path = Path(tmp) / "report.json"
+        command = [sys.executable, "-m", "archiver", "tag", *url_list, "-o", str(output),
+                   "--report", str(report_path), "--quiet"]  # fmt: skip
+        if site:
+            command += ["--site", site]
+        if max_pages is not None:
+            command += ["--max-pages", str(max_pages)]
+        if since is not None:
+            command += ["--since", since.isoformat() if isinstance(since, date) else str(since)]
+        if refresh:
+            command.append("--refresh")
+        for name, value in (settings or {}).items():
+            command += ["-s", f"{name}={value}"]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if not report_path.exists():
+            raise RuntimeError(f"crawl failed (exit {done.returncode}): {done.stderr[-2000:]}")
+        report: dict[str, Any] = json.loads(report_path.read_text(encoding="utf-8"))
+        return report

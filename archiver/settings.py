@@ -1,0 +1,63 @@
+"""Scrapy settings of the project: the one home of every default.
+
+``ARCHIVER_*`` settings are ours; every one can be changed with ``-s`` on
+the command line, as ``scrapy crawl`` takes it.
+"""
+
+from __future__ import annotations
+
+from archiver import __version__
+
+BOT_NAME = "archiver"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Polite by default: robots.txt obeyed, a User-Agent that names us, a delay per site.
+ROBOTSTXT_OBEY = True
+USER_AGENT = f"archiver/{__version__} (+https://pypi.org/project/archiver/; news archiving bot)"
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+HTTPERROR_ALLOW_ALL = False
+
+ITEM_PIPELINES = {
+    "archiver.pipelines.ValidationPipeline": 100,
+    "archiver.pipelines.ArchivePipeline": 300,
+}
+EXTENSIONS = {
+    "archiver.report.ReportExtension": 100,
+}
+
+ARCHIVER_OUTPUT = "archive"
+"""The archive root (a Hexo site folder)."""
+ARCHIVER_SITE = None
+"""Force a site module by name (for mirrors and local copies)."""
+ARCHIVER_MAX_PAGES = None
+"""Stop following a listing's pagination after this many pages."""
+ARCHIVER_SINCE = None
+"""Stop at articles published before this date (ISO 8601)."""
+ARCHIVER_REFRESH = False
+"""Request articles already archived, and rewrite those that changed."""
+ARCHIVER_CATEGORIES = None
+"""Three categories (group, site, channel) for every post of the run, `/`-separated."""
+ARCHIVER_SITE_NAME = None
+"""The post's `author` (the site's name) for every post of the run."""
+ARCHIVER_IMAGE_PLACEHOLDER = ""
+"""headimg/thumbnail of an article without image (empty: none)."""
+ARCHIVER_REPORT = None
+"""Write the run report (JSON) to this file."""
+ARCHIVER_PROGRESS = False
+"""Show a progress line on stderr."""
+ARCHIVER_MAX_RETRY_RUNS = 3
+"""How many runs retry a URL that failed before giving up on it."""

@@ -1,0 +1,1 @@
+"""Scrapy spiders of the archiver: thin navigation over the site modules."""

@@ -1,0 +1,9 @@
+"""``scrapy crawl article -a url="URL URL..."``: archive single articles."""
+
+from __future__ import annotations
+
+from spiders.base import ArchiveSpider
+
+
+class ArticleSpider(ArchiveSpider):
+    name = "article"

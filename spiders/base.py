@@ -1,0 +1,352 @@
+"""The spider every archiving crawl runs: navigation only.
+
+It knows where to go (listing and tag pages, their next pages, article
+links, pages 2..n of an article) and when to stop; what a page means is the
+site module's business, reached through ``archiver.extract``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import scrapy
+from pydantic import ValidationError
+from scrapy.http import Request, Response
+from twisted.python.failure import Failure
+
+from archiver.crawlstate import CrawlState, state_of
+from archiver.errors import NotAnArticle
+from archiver.extract import make_page
+from archiver.models import Article
+from archiver.names import title_key
+from archiver.sites import Site, site_for_url
+
+__all__ = ["ArchiveSpider"]
+
+
+@dataclass
+class ListingPage:
+    """One page of a listing chain, waiting for its articles before the next page."""
+
+    url: str
+    number: int
+    tag: str | None
+    next_url: str | None = None
+    pending: int = 0
+    recent: bool = False
+    done: bool = False
+
+
+@dataclass
+class ArticleParts:
+    """The pages of one article split over several pages."""
+
+    first: Article
+    bodies: list[str] = field(default_factory=list)
+    todo: list[str] = field(default_factory=list)
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [part for part in value.split() if part]
+    return [str(part) for part in value]
+
+
+def _since(value: Any) -> datetime | None:
+    if not value:
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        moment = datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class ArchiveSpider(scrapy.Spider):
+    """Archive articles and listing pages: ``-a url=...`` (space-separated for several).
+
+    Arguments: ``url``, ``site`` (force a site module), ``max_pages``,
+    ``since`` (ISO date), ``refresh``, ``categories`` (``a/b/c``).
+    Each is also a setting (``ARCHIVER_SITE``...), the argument winning.
+    """
+
+    name = "archive"
+
+    def __init__(self, url: Any = None, **kwargs: Any) -> None:
+        self.options = kwargs
+        super().__init__(**{k: v for k, v in kwargs.items() if k == "name"})
+        self.urls = _as_list(url)
+        self.seen: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ArchiveSpider:
+        spider: ArchiveSpider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        options = spider.options
+
+        def option(name: str) -> Any:
+            value = options.get(name)
+            return settings.get(f"ARCHIVER_{name.upper()}") if value in (None, "") else value
+
+        spider.site_name = option("site") or None
+        pages = option("max_pages")
+        spider.max_pages = int(pages) if pages not in (None, "") else None
+        spider.since = _since(option("since"))
+        spider.refresh = str(option("refresh")).lower() in ("1", "true", "yes")
+        categories = option("categories")
+        spider.categories = (
+            [c.strip() for c in categories.split("/")] if isinstance(categories, str) else None
+        )
+        spider.forced_site_name = option("site_name") or None
+        spider.max_retry_runs = settings.getint("ARCHIVER_MAX_RETRY_RUNS", 3)
+        spider.state = state_of(crawler)
+        return spider
+
+    # ------------------------------------------------------------ plumbing
+
+    site_name: str | None
+    max_pages: int | None
+    since: datetime | None
+    refresh: bool
+    categories: list[str] | None
+    forced_site_name: str | None
+    max_retry_runs: int
+    state: CrawlState
+
+    def start_urls_list(self) -> list[str]:
+        """Where this crawl starts; subclasses derive it from their arguments."""
+        return self.urls
+
+    def site(self, url: str) -> Site:
+        return site_for_url(url, self.site_name)
+
+    def count(self, key: str, n: int = 1) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"archiver/{key}", n)
+
+    async def start(self) -> AsyncIterator[Any]:
+        for request in self.start_requests():
+            yield request
+
+    def start_requests(self) -> Iterator[Request]:
+        urls = self.start_urls_list()
+        if not urls:
+            raise ValueError(f"spider {self.name!r} needs a start URL (-a url=...)")
+        for url in urls:
+            if self.site(url).is_article_url(url):
+                request = self.article_request(url, None, force=True)
+                if request is not None:
+                    yield request
+            else:
+                yield self.listing_request(url, 1, None)
+        for url, _reason, _attempts in self.state.archive.ledger.failures(self.max_retry_runs):
+            request = self.article_request(url, None)
+            if request is not None:
+                self.count("retried_from_earlier_runs")
+                yield request
+
+    # ------------------------------------------------------------ listings
+
+    def listing_request(self, url: str, number: int, tag: str | None) -> Request:
+        return Request(
+            url,
+            callback=self.parse_listing,
+            errback=self.listing_failed,
+            cb_kwargs={"number": number, "tag": tag},
+            dont_filter=True,
+        )
+
+    def parse_listing(self, response: Response, number: int, tag: str | None) -> Iterator[Any]:
+        self.count("pages_fetched")
+        site = self.site(response.url)
+        try:
+            page = make_page(response.body, response.url, headers=_headers(response))
+            listing = site.parse_listing(page)
+        except Exception as exc:  # a broken listing must not stop the crawl
+            self.state.fail(response.url, f"listing: {type(exc).__name__}: {exc}", retry=False)
+            return
+        current = ListingPage(response.url, number, tag or listing.title, listing.next_page)
+        titles = _link_titles(page) if self.state.has_urlless_posts else {}
+        requests = []
+        for url in listing.article_urls:
+            request = self.article_request(url, current, link_title=titles.get(url))
+            if request is not None:
+                requests.append(request)
+        current.pending = len(requests)
+        if not requests:
+            self.logger.info("stop at %s: no article not yet seen", response.url)
+            self.count("stopped/no_new_article")
+            return
+        yield from requests
+        if self.since is None:
+            yield from self.next_listing(current)
+
+    def next_listing(self, page: ListingPage) -> Iterator[Request]:
+        if page.done:
+            return
+        page.done = True
+        if not page.next_url:
+            return
+        if self.max_pages is not None and page.number >= self.max_pages:
+            self.count("stopped/max_pages")
+            return
+        if self.since is not None and not page.recent:
+            self.count("stopped/since")
+            return
+        yield self.listing_request(page.next_url, page.number + 1, page.tag)
+
+    def listing_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        self.state.fail(request.url, _reason(failure))
+
+    # ------------------------------------------------------------ articles
+
+    def article_request(
+        self,
+        url: str,
+        listing: ListingPage | None,
+        *,
+        force: bool = False,
+        link_title: str | None = None,
+    ) -> Request | None:
+        key = self.site(url).canonical_url(url)
+        if key in self.seen:
+            self.count("links_duplicate")
+            return None
+        self.seen.add(key)
+        known = key in self.state.known_urls or (
+            link_title is not None and self.state.archive.ledger.has_title_key(title_key(link_title))
+        )
+        if known and not (self.refresh or force):
+            self.count("articles_known")
+            return None
+        self.count("articles_requested")
+        return Request(
+            url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            cb_kwargs={"key": key, "listing": listing, "parts": None},
+            dont_filter=True,
+            priority=10,
+        )
+
+    def parse_article(
+        self,
+        response: Response,
+        key: str,
+        listing: ListingPage | None,
+        parts: ArticleParts | None,
+    ) -> Iterator[Any]:
+        site = self.site(response.url)
+        try:
+            page = make_page(response.body, response.url, headers=_headers(response))
+            article = site.extract_article(page)
+            more = [] if parts else site.continuation_urls(page)
+        except NotAnArticle as exc:
+            self.count("not_an_article")
+            self.state.fail(response.url, f"not an article: {exc}", retry=False)
+            yield from self.article_done(listing)
+            return
+        except ValidationError as exc:
+            yield {"url": response.url, "error": exc}
+            yield from self.article_done(listing)
+            return
+        except Exception as exc:
+            self.logger.exception("extraction failed on %s", response.url)
+            self.state.fail(response.url, f"extraction: {type(exc).__name__}: {exc}")
+            yield from self.article_done(listing)
+            return
+        if parts is None:
+            parts = ArticleParts(article, [article.body_html], [u for u in more if u != response.url])
+        else:
+            parts.bodies.append(article.body_html)
+        if parts.todo:
+            url = parts.todo.pop(0)
+            self.count("article_pages_fetched")
+            yield response.follow(
+                url,
+                callback=self.parse_article,
+                errback=self.article_failed,
+                cb_kwargs={"key": key, "listing": listing, "parts": parts},
+                dont_filter=True,
+                priority=20,
+            )
+            return
+        yield self.finish(parts, key, response.url, listing)
+        yield from self.article_done(listing)
+
+    def finish(
+        self, parts: ArticleParts, key: str, url: str, listing: ListingPage | None
+    ) -> dict[str, Any]:
+        article = parts.first
+        site = self.site(url)
+        update: dict[str, Any] = {"canonical_url": key}
+        if len(parts.bodies) > 1:
+            update["body_html"] = "\n".join(parts.bodies)
+        categories = self.categories or list(article.categories or site.defaults.categories)
+        if listing is not None and listing.tag and not self.categories and len(categories) >= 3:
+            categories = [*categories[:2], listing.tag]
+        update["categories"] = categories
+        if self.forced_site_name:
+            update["site_name"] = self.forced_site_name
+        aliases = tuple(u for u in (article.canonical_url, article.url, url) if u and u != key)
+        article = article.model_copy(update=update)
+        if listing is not None and (
+            article.date_published is None
+            or self.since is None
+            or article.date_published >= self.since
+        ):
+            listing.recent = True
+        if self.since is not None and article.date_published and article.date_published < self.since:
+            self.count("articles_too_old")
+            return {"url": url, "skip": "older than --since"}
+        return {"url": url, "article": article, "aliases": aliases}
+
+    def article_done(self, listing: ListingPage | None) -> Iterator[Request]:
+        if listing is None:
+            return
+        listing.pending -= 1
+        if listing.pending <= 0 and self.since is not None:
+            yield from self.next_listing(listing)
+
+    def article_failed(self, failure: Failure) -> Iterable[Request]:
+        request = failure.request  # type: ignore[attr-defined]
+        self.count("articles_failed")
+        self.state.fail(request.url, _reason(failure))
+        return self.article_done(request.cb_kwargs.get("listing"))
+
+
+def _headers(response: Response) -> dict[str, str]:
+    return {
+        key.decode("latin-1"): response.headers.get(key, b"").decode("latin-1")
+        for key in response.headers
+    }
+
+
+def _reason(failure: Failure) -> str:
+    value = failure.value
+    response = getattr(value, "response", None)
+    if response is not None:
+        return f"HTTP {response.status}"
+    return f"{type(value).__name__}: {value}".strip()
+
+
+def _link_titles(page: Any) -> dict[str, str]:
+    titles = {}
+    for anchor in page.tree.iter("a"):
+        href = anchor.get("href")
+        text = anchor.text_content().strip()
+        if href and text:
+            titles[page.tree.base_url and _absolute(page.url, href) or href] = text
+    return titles
+
+
+def _absolute(base: str, href: str) -> str:
+    from urllib.parse import urljoin
+
+    return urljoin(base, href)

@@ -1,0 +1,9 @@
+"""``scrapy crawl tag -a url=URL``: a tag or listing page of any site, with its pagination."""
+
+from __future__ import annotations
+
+from spiders.base import ArchiveSpider
+
+
+class TagSpider(ArchiveSpider):
+    name = "tag"
