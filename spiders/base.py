@@ -38,6 +38,10 @@ class ListingPage:
     pending: int = 0
     recent: bool = False
     done: bool = False
+    site_label: str | None = None
+    """A feed's title: the post's site category and author, as in the old archive."""
+    hints: dict[str, Any] = field(default_factory=dict)
+    """What the feed or sitemap says of an article URL (an ``Entry``: title, date)."""
 
 
 @dataclass
@@ -292,8 +296,16 @@ class ArchiveSpider(scrapy.Spider):
         if listing is not None and listing.tag and not self.categories and len(categories) >= 3:
             categories = [*categories[:2], listing.tag]
         update["categories"] = categories
+        if listing is not None and listing.site_label and not self.categories:
+            if len(categories) >= 2:
+                categories[1] = listing.site_label
+            update["site_name"] = listing.site_label
         if self.forced_site_name:
             update["site_name"] = self.forced_site_name
+        hint = listing.hints.get(url) if listing is not None else None
+        if article.date_published is None and hint is not None and hint.published is not None:
+            update["date_published"] = hint.published
+            update["field_sources"] = {**article.field_sources, "date_published": "feed"}
         aliases = tuple(u for u in (article.canonical_url, article.url, url) if u and u != key)
         article = article.model_copy(update=update)
         if listing is not None and (

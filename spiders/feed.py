@@ -1,0 +1,47 @@
+"""``scrapy crawl feed -a url=URL``: the articles of an RSS or Atom feed.
+
+As in the old archive, the feed's title names the site: it becomes the
+post's second category and its ``author``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from scrapy.http import Request, Response
+
+from archiver.errors import NotAnArticle
+from archiver.feeds import parse_feed
+from spiders.base import ArchiveSpider, ListingPage
+
+
+class FeedSpider(ArchiveSpider):
+    name = "feed"
+
+    def start_requests(self) -> Iterator[Request]:
+        if not self.urls:
+            raise ValueError("the feed spider needs a feed URL (-a url=...)")
+        for url in self.urls:
+            yield Request(url, callback=self.parse_feed, errback=self.listing_failed,
+                          dont_filter=True)  # fmt: skip
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        self.count("pages_fetched")
+        try:
+            feed = parse_feed(response.body, response.url)
+        except NotAnArticle as exc:
+            self.state.fail(response.url, f"feed: {exc}", retry=False)
+            return
+        listing = ListingPage(response.url, 1, None, site_label=feed.title)
+        requests = []
+        for entry in feed.entries:
+            if self.since and entry.published and entry.published < self.since:
+                self.count("articles_too_old")
+                continue
+            listing.hints[entry.url] = entry
+            request = self.article_request(entry.url, listing)
+            if request is not None:
+                requests.append(request)
+        listing.pending = len(requests)
+        yield from requests
