@@ -294,7 +294,7 @@ class MyDrivers(Site):
         if "/tag/" in urlsplit(page.url).path or TAG_TITLE.search(self._title(page)):
             return True
         # An article URL without an article (a deleted one) still has a sidebar of links.
-        return not self.is_article_url(page.url) and len(self._article_links(page)) >= 5
+        return not self.is_article_url(page.url) and len(self._article_links(page)) >= 3
 
     def _title(self, page: Page) -> str:
         found = page.tree.find(".//title")

@@ -1,0 +1,461 @@
+"""The mydrivers site module on saved pages: one test per field per fixture.
+
+Fixtures: ``fixtures/mydrivers/pages/<name>.html`` (the response body),
+``<name>.json`` beside it (URL, status, headers) and
+``fixtures/mydrivers/expected/<name>.json`` (the values we expect).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+
+from archiver.encoding import decode_html
+from archiver.errors import NotAnArticle
+from archiver.models import Article
+from archiver.page import Page
+from archiver.sites.mydrivers import MyDrivers
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ROOT / "fixtures" / "mydrivers" / "pages"
+EXPECTED = ROOT / "fixtures" / "mydrivers" / "expected"
+SHARED = ROOT.parent / "shared"
+SAMPLES = SHARED / "format" / "samples"
+REAL_PAGES = SHARED / "data" / "zh-news-pages"
+
+SITE = MyDrivers()
+
+
+def _expected(kind: str) -> list[str]:
+    names = []
+    for path in sorted(EXPECTED.glob("*.json")):
+        if json.loads(path.read_text(encoding="utf-8"))["kind"] == kind:
+            names.append(path.stem)
+    return names
+
+
+ARTICLES = _expected("article")
+LISTINGS = _expected("listing")
+NOT_ARTICLES = _expected("not-an-article")
+ARTICLE_FIELDS = [
+    "title",
+    "authors",
+    "editor",
+    "source",
+    "date_published",
+    "date_published_raw",
+    "canonical_url",
+    "tags",
+    "images",
+    "lead_image",
+]
+
+
+def load_page(name: str) -> Page:
+    """The fixture decoded the way a crawl decodes it: bytes plus headers."""
+    meta = json.loads((PAGES / f"{name}.json").read_text(encoding="utf-8"))
+    body = (PAGES / f"{name}.html").read_bytes()
+    text, codec, warnings = decode_html(body, meta["headers"].get("Content-Type"))
+    return Page(
+        url=meta["url"], html=text, encoding=codec, headers=meta["headers"], warnings=warnings
+    )
+
+
+@cache
+def expected(name: str) -> dict[str, Any]:
+    value: dict[str, Any] = json.loads((EXPECTED / f"{name}.json").read_text(encoding="utf-8"))
+    return value
+
+
+@cache
+def article(name: str) -> Article:
+    return SITE.extract_article(load_page(name))
+
+
+def test_fixtures_are_all_covered() -> None:
+    pages = {p.stem for p in PAGES.glob("*.html")}
+    assert pages == set(ARTICLES) | set(LISTINGS) | set(NOT_ARTICLES)
+    assert len(ARTICLES) >= 8
+
+
+# -- articles, field by field ---------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ARTICLE_FIELDS)
+@pytest.mark.parametrize("name", ARTICLES)
+def test_article_field(name: str, field: str) -> None:
+    got = article(name).model_dump(mode="json")[field]
+    assert got == expected(name)[field]
+
+
+@pytest.mark.parametrize("name", ARTICLES)
+def test_date_is_beijing_time(name: str) -> None:
+    when = article(name).date_published
+    assert when is not None
+    assert when.utcoffset() == timedelta(hours=8)
+
+
+@pytest.mark.parametrize("name", ARTICLES)
+def test_defaults(name: str) -> None:
+    got = article(name)
+    assert got.categories == ["新媒体", "快科技（原驱动之家）", "最新新闻"]
+    assert got.site_name == "快科技（原驱动之家）"
+    assert got.url == json.loads((PAGES / f"{name}.json").read_text())["url"]
+
+
+@pytest.mark.parametrize("name", ARTICLES)
+def test_field_sources(name: str) -> None:
+    got = article(name)
+    sources = got.field_sources
+    assert sources["title"] == "selector"
+    assert sources["body_html"] == "selector"
+    assert sources["categories"] == "default"
+    assert sources["site_name"] == "default"
+    assert sources["date_published"] == "text"
+    # A field has a source exactly when it has a value.
+    for field in ("source", "editor", "lead_image"):
+        assert (field in sources) == (getattr(got, field) is not None), field
+    for field in ("authors", "tags", "images"):
+        assert (field in sources) == bool(getattr(got, field)), field
+
+
+@pytest.mark.parametrize("name", ARTICLES)
+def test_continuation_urls(name: str) -> None:
+    assert SITE.continuation_urls(load_page(name)) == expected(name)["continuation_urls"]
+
+
+@pytest.mark.parametrize("name", ARTICLES)
+def test_body_content(name: str) -> None:
+    body = article(name).body_html
+    want = expected(name)
+    assert body.startswith(want["body_starts_with"])
+    for piece in want["body_contains"]:
+        assert piece in body
+    for piece in want["body_excludes"]:
+        assert piece not in body
+
+
+@pytest.mark.parametrize("name", ARTICLES)
+def test_body_is_clean(name: str) -> None:
+    body = article(name).body_html
+    root = lxml.html.fragment_fromstring(body, create_parent="div")
+    assert not root.xpath(".//script | .//style | .//noscript | .//iframe")
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for attr, value in element.attrib.items():
+            assert not attr.lower().startswith("on"), (element.tag, attr)
+            assert not value.strip().lower().startswith("javascript:"), (element.tag, attr)
+        for attr in ("href", "src"):
+            value = element.get(attr)
+            if value is not None:
+                assert re.match(r"https?://", value), (element.tag, attr, value)
+    images = root.findall(".//img")
+    assert all(img.get("referrerpolicy") == "no-referrer" for img in images)
+    assert not re.search(r"&(?:#\d+|#x[0-9a-f]+|nbsp|ldquo|rdquo|quot);", body, re.IGNORECASE)
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", body)
+    assert body == body.strip()
+
+
+@pytest.mark.parametrize("name", ARTICLES)
+def test_lead_image_is_a_body_image_never_the_end_icon(name: str) -> None:
+    got = article(name)
+    if got.lead_image is None:
+        assert not got.images
+        return
+    assert "end_article" not in got.lead_image
+    assert f'src="{got.lead_image}"' in got.body_html
+
+
+def test_no_charset_page_is_decoded_as_utf8() -> None:
+    raw = (PAGES / "desktop-no-charset.html").read_bytes()
+    assert b"charset" not in raw.lower()
+    page = load_page("desktop-no-charset")
+    assert page.warnings == []
+    assert article("desktop-no-charset").title == expected("desktop-no-charset")["title"]
+
+
+def test_two_pages_share_one_key() -> None:
+    first, second = article("desktop-multipage-1"), article("desktop-multipage-2")
+    assert first.canonical_url == second.canonical_url
+    assert SITE.continuation_urls(load_page("desktop-multipage-1")) == [
+        "https://news.mydrivers.com/1/790/790388_2.htm"
+    ]
+
+
+# -- pages that are not articles -------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NOT_ARTICLES)
+def test_not_an_article(name: str) -> None:
+    page = load_page(name)
+    with pytest.raises(NotAnArticle) as caught:
+        SITE.extract_article(page)
+    assert caught.value.reason == expected(name)["reason"]
+    assert caught.value.url == page.url
+
+
+@pytest.mark.parametrize("name", LISTINGS)
+def test_listing_is_not_an_article(name: str) -> None:
+    with pytest.raises(NotAnArticle) as caught:
+        SITE.extract_article(load_page(name))
+    assert caught.value.reason == "listing"
+
+
+def test_empty_body_is_not_an_article() -> None:
+    html = (
+        '<html><body><div class="news_bt" id="thread_subject">标题</div>'
+        '<div class="news_info">  <script>x()</script> </div></body></html>'
+    )
+    with pytest.raises(NotAnArticle) as caught:
+        SITE.extract_article(Page(url="https://news.mydrivers.com/1/792/792001.htm", html=html))
+    assert caught.value.reason == "no-body"
+
+
+# -- listings -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["title", "article_urls", "next_page", "page_number"])
+@pytest.mark.parametrize("name", LISTINGS)
+def test_listing_field(name: str, field: str) -> None:
+    got = SITE.parse_listing(load_page(name)).model_dump(mode="json")[field]
+    assert got == expected(name)[field]
+
+
+def test_listing_dedupes_tracking_and_mobile_links() -> None:
+    urls = SITE.parse_listing(load_page("tag-xiaomi")).article_urls
+    assert len(urls) == len(set(urls))
+    assert all("?" not in url and "#" not in url for url in urls)
+    raw = (PAGES / "tag-xiaomi.html").read_text(encoding="utf-8")
+    assert raw.count("1/792/792044.htm?utm_source") == 3  # the fixture does link it twice
+
+
+def _listing(html: str, url: str = "https://news.mydrivers.com/tag/x.htm") -> Page:
+    return Page(
+        url=url,
+        html=f"<html><head><title>X最新资讯-快科技--科技改变未来</title></head>"
+        f"<body>{html}</body></html>",
+    )
+
+
+@pytest.mark.parametrize(
+    "pager",
+    [
+        '<a href="/tag/x_2.htm" rel="next">more</a>',
+        '<a href="/tag/x_2.htm" class="next">&gt;</a>',
+        '<a href="/tag/x_2.htm">下一页</a>',
+        '<a href="/tag/x_2.htm">下页</a>',
+        '<a href="/tag/x_2.htm">&gt;</a>',
+        '<a href="/tag/x_2.htm">下一页&gt;</a>',
+        '<div class="page"><b class="cur">1</b> <a href="/tag/x_2.htm">2</a></div>',
+    ],
+)
+def test_next_page_forms(pager: str) -> None:
+    page = _listing(f'<a href="/1/792/792044.htm">a</a>{pager}')
+    assert SITE.parse_listing(page).next_page == "https://news.mydrivers.com/tag/x_2.htm"
+
+
+def test_next_page_in_head_link() -> None:
+    page = Page(
+        url="https://news.mydrivers.com/tag/x_2.htm",
+        html='<html><head><link rel="next" href="//news.mydrivers.com/tag/x_3.htm"></head>'
+        "<body></body></html>",
+    )
+    listing = SITE.parse_listing(page)
+    assert listing.next_page == "https://news.mydrivers.com/tag/x_3.htm"
+    assert listing.page_number == 2
+
+
+@pytest.mark.parametrize(
+    "pager",
+    [
+        "",
+        '<span class="disabled">下一页</span>',
+        '<a href="javascript:;">下一页</a>',
+        '<a href="#">下一页</a>',
+        '<a href="/tag/x.htm">下一页</a>',  # itself
+        '<a href="/1/792/792044_2.htm">下一页</a>',  # an article's page 2
+        '<p><a href="/tag/y.htm">2</a></p>',  # a bare number outside a pager
+    ],
+)
+def test_no_next_page(pager: str) -> None:
+    assert SITE.parse_listing(_listing(pager)).next_page is None
+
+
+def test_listing_ignores_non_article_links() -> None:
+    page = _listing(
+        '<a href="//comment8.mydrivers.com/review/792044-1.htm">评论</a>'
+        '<a href="//news.mydrivers.com/tag/xiaomi.htm">小米</a>'
+        '<a href="//news.mydrivers.com/1/793/792044.htm">wrong folder</a>'
+        '<a href="//news.mydrivers.com/1/792/792044.htm#pinglun">ok</a>'
+    )
+    assert SITE.parse_listing(page).article_urls == ["https://news.mydrivers.com/1/792/792044.htm"]
+
+
+def test_listing_on_a_local_copy_keeps_the_host() -> None:
+    page = _listing(
+        '<a href="//127.0.0.1:8123/1/792/792044.htm?utm_source=x">a</a>'
+        '<a href="/1/792/792044.htm">again</a><a href="/tag/x_2.htm">下一页</a>',
+        url="http://127.0.0.1:8123/tag/x.htm",
+    )
+    listing = SITE.parse_listing(page)
+    assert listing.article_urls == ["http://127.0.0.1:8123/1/792/792044.htm"]
+    assert listing.next_page == "http://127.0.0.1:8123/tag/x_2.htm"
+
+
+# -- URLs -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "want"),
+    [
+        ("https://news.mydrivers.com/1/792/792044.htm", True),
+        ("http://news.mydrivers.com/1/792/792044.htm?utm_source=x#top", True),
+        ("https://news.mydrivers.com/1/792/792044_2.htm", True),
+        ("https://m.mydrivers.com/newsview/792044.html", True),
+        ("//news.mydrivers.com/1/1142/1142126.htm", True),
+        ("http://127.0.0.1:8000/1/792/792044.htm", True),
+        ("https://news.mydrivers.com/1/793/792044.htm", False),
+        ("https://news.mydrivers.com/tag/xiaomi.htm", False),
+        ("https://news.mydrivers.com/", False),
+        ("https://comment8.mydrivers.com/review/792044-1.htm", False),
+        ("https://news.mydrivers.com/1/792/792044.html.bak", False),
+        ("", False),
+    ],
+)
+def test_is_article_url(url: str, want: bool) -> None:
+    assert SITE.is_article_url(url) is want
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://news.mydrivers.com/1/792/792044.htm",
+        "http://news.mydrivers.com/1/792/792044.htm",
+        "https://NEWS.mydrivers.com/1/792/792044.htm?utm_source=weibo&utm_medium=share",
+        "https://news.mydrivers.com/1/792/792044.htm#pinglun",
+        "https://news.mydrivers.com/1/792/792044_3.htm",
+        "https://m.mydrivers.com/newsview/792044.html",
+        "http://m.mydrivers.com/newsview/792044.html?from=app",
+        " https://news.mydrivers.com/1/792/792044.htm ",
+    ],
+)
+def test_canonical_url_folds_every_form(url: str) -> None:
+    assert SITE.canonical_url(url) == "https://news.mydrivers.com/1/792/792044.htm"
+
+
+@pytest.mark.parametrize(
+    ("url", "want"),
+    [
+        (
+            "http://127.0.0.1:8000/1/792/792044.htm?utm_source=x",
+            "http://127.0.0.1:8000/1/792/792044.htm",
+        ),
+        ("http://localhost:9/newsview/792044.html", "http://localhost:9/1/792/792044.htm"),
+        ("https://mirror.example/1/792/792044_2.htm#a", "https://mirror.example/1/792/792044.htm"),
+        ("https://news.mydrivers.com/tag/xiaomi.htm", "https://news.mydrivers.com/tag/xiaomi.htm"),
+    ],
+)
+def test_canonical_url_elsewhere(url: str, want: str) -> None:
+    assert SITE.canonical_url(url) == want
+
+
+@pytest.mark.parametrize(
+    ("url", "want"),
+    [
+        ("https://news.mydrivers.com/1/792/792044.htm", True),
+        ("https://m.mydrivers.com/newsview/1.html", True),
+        ("https://mydrivers.com/", True),
+        ("https://notmydrivers.com/1/792/792044.htm", False),
+        ("https://mydrivers.com.evil.example/", False),
+        ("http://127.0.0.1:8000/1/792/792044.htm", False),
+    ],
+)
+def test_owns(url: str, want: bool) -> None:
+    assert SITE.owns(url) is want
+
+
+def test_site_attributes() -> None:
+    assert SITE.name == "mydrivers"
+    assert SITE.latest_url is not None and SITE.owns(SITE.latest_url)
+    assert SITE.defaults.timezone.key == "Asia/Shanghai"
+
+
+# -- the real posts of the old archive -------------------------------------------
+
+
+def _samples() -> list[Path]:
+    return sorted(SAMPLES.glob("mydrivers-*.md")) if SAMPLES.is_dir() else []
+
+
+@pytest.mark.skipif(not _samples(), reason="../shared/format/samples/ is absent")
+@pytest.mark.parametrize("path", _samples(), ids=lambda p: p.stem)
+def test_sample_body_reads_like_the_old_archive(path: Path) -> None:
+    """A page whose body is an old post's body gives back that post's fields."""
+    text = path.read_text(encoding="utf-8")
+    title = re.search(r"^title: ['\"](.*)['\"]$", text, re.MULTILINE)
+    headimg = re.search(r"^headimg: '(.*)'$", text, re.MULTILINE)
+    body = text.split("<div>   \n", 1)[1].rsplit("\n</div>", 1)[0]
+    assert title and headimg
+    html = (
+        f"<html><body><div class='news_n'><div class='news_bt' id='thread_subject'>"
+        f"{title.group(1)}</div><div class='news_bt1'><div class='news_bt1_left'>"
+        f"2022-07-29 16:51:41&nbsp;&nbsp;出处：快科技</div></div>"
+        f"<div class='news_info'>{body}</div></div></body></html>"
+    )
+    got = SITE.extract_article(Page(url="https://news.mydrivers.com/1/792/792044.htm", html=html))
+    assert got.lead_image == headimg.group(1)
+    editor = re.search(r"责任编辑：([^<\s]+)", body)
+    assert editor and got.editor == editor.group(1)
+    tag_names = re.findall(
+        r'<a href="https://news.mydrivers.com/tag/[^"]+">(?:<i>#</i>)?([^<]+)</a>', body
+    )
+    assert [t.name for t in got.tags] == tag_names
+    # Every image of the old body is still there, as it was.
+    for img in re.findall(r'src="(https://img1\.mydrivers\.com/[^"]+)"', body):
+        assert f'src="{img}"' in got.body_html
+    assert got.body_html.count("<img") == body.count("<img")
+
+
+# -- robustness on real pages of other sites -----------------------------------
+
+
+def _real_pages() -> list[Path]:
+    return sorted(REAL_PAGES.rglob("*.html")) if REAL_PAGES.is_dir() else []
+
+
+@pytest.mark.skipif(not _real_pages(), reason="../shared/data/zh-news-pages/ is absent")
+def test_forced_on_other_sites_never_crashes() -> None:
+    """`--site mydrivers` on a page of another site: an article or NotAnArticle, nothing else."""
+    for path in _real_pages():
+        text, _codec, _warnings = decode_html(path.read_bytes(), None)
+        page = Page(url=f"http://127.0.0.1:8000/{path.parent.name}/{path.name}", html=text)
+        with contextlib.suppress(NotAnArticle):
+            SITE.extract_article(page)
+        SITE.parse_listing(page)
+        SITE.continuation_urls(page)
+
+
+def _real_mydrivers_pages() -> list[Path]:
+    found = []
+    for path in _real_pages():
+        raw = path.read_bytes()
+        if b"thread_subject" in raw and b"mydrivers" in raw:
+            found.append(path)
+    return found
+
+
+@pytest.mark.skipif(not _real_mydrivers_pages(), reason="no real mydrivers page in ../shared/data")
+@pytest.mark.parametrize("path", _real_mydrivers_pages(), ids=lambda p: p.stem)
+def test_real_mydrivers_page(path: Path) -> None:
+    text, _codec, _warnings = decode_html(path.read_bytes(), None)
+    got = SITE.extract_article(Page(url="https://news.mydrivers.com/1/792/792044.htm", html=text))
+    assert got.title and got.date_published and got.body_html
