@@ -113,6 +113,22 @@ class Archive:
         path = self.ledger.path_of(url)
         return self.root / path if path else None
 
+    def repair(self) -> dict[str, int]:
+        """Bring the ledger back in step after a killed run: drop rows whose post
+        is gone (so the article is fetched again) and temporary files left
+        behind. A post without a row is adopted when its article comes again."""
+        dropped = 0
+        for row in list(self.ledger.rows()):
+            if not (self.root / row.path).exists():
+                self.ledger.remove(row.path)
+                dropped += 1
+        removed = 0
+        if self.posts_dir.is_dir():
+            for tmp in self.posts_dir.rglob(".tmp-*"):
+                tmp.unlink(missing_ok=True)
+                removed += 1
+        return {"rows_dropped": dropped, "temp_files_removed": removed}
+
     # ------------------------------------------------------------- writing
 
     def write(self, article: Article) -> Path:

@@ -65,6 +65,16 @@ def build_parser() -> argparse.ArgumentParser:
     sitemap = sub.add_parser("sitemap", help="archive the articles of a sitemap (or robots.txt)")
     sitemap.add_argument("urls", nargs="+", metavar="URL")
     _crawl_options(sitemap)
+    run = sub.add_parser("run", help="crawl every source of a sources file (TOML)")
+    run.add_argument("sources", metavar="SOURCES.toml")
+    _crawl_options(run)
+    imp = sub.add_parser("import", help="index a folder of old-format posts into the ledger")
+    imp.add_argument("folder", metavar="DIR")
+    imp.add_argument("-o", "--output", metavar="ROOT",
+                     help="the archive (default: the Hexo site around DIR)")  # fmt: skip
+    check = sub.add_parser("check", help="verify every post parses and matches the ledger")
+    check.add_argument("folder", metavar="DIR", help="the archive root")
+    check.add_argument("--fix", action="store_true", help="repair what does not match")
     demo = sub.add_parser("demo", help="archive the bundled demo site, offline, on 127.0.0.1")
     _crawl_options(demo, output_default="demo-archive")
     site = sub.add_parser("site", help="turn an archive folder into a ready Hexo site")
@@ -105,6 +115,14 @@ def _dispatch(args: argparse.Namespace) -> int:
                   theme=args.theme)  # fmt: skip
         print(f"Hexo site ready in {folder}: cd {folder} && npm install && npx hexo server")
         return 0
+    if args.command in ("import", "check"):
+        return _maintenance(args)
+    if args.command == "run":
+        from archiver.run import run_sources
+
+        report = run_sources(Path(args.sources), vars(args))
+        _print_report(report, args.quiet)
+        return 1 if report["failed"] or report["articles_rejected"] else 0
     if args.command == "demo":
         from archiver.demo import run_demo
 
@@ -123,6 +141,47 @@ def _dispatch(args: argparse.Namespace) -> int:
     report = run_spider(spider, kwargs, vars(args))
     _print_report(report, args.quiet)
     return 1 if report["failed"] or report["articles_rejected"] else 0
+
+
+def _maintenance(args: argparse.Namespace) -> int:
+    from archiver.archive import Archive
+    from archiver.lock import ArchiveLock
+    from archiver.maintenance import check_archive, import_posts
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise ValueError(f"{folder}: not a folder")
+    if args.command == "import":
+        root = Path(args.output) if args.output else _site_root(folder)
+        with ArchiveLock(root), Archive(root) as archive:
+            result = import_posts(folder, archive)
+        print(f"imported {result['imported']} posts into {root} "
+              f"({result['already_indexed']} already indexed, {len(result['broken'])} unreadable)")  # type: ignore[arg-type]  # fmt: skip
+        for item in result["broken"]:  # type: ignore[attr-defined]
+            print(f"  unreadable: {item['path']}: {item['reason']}")
+        return 1 if result["broken"] else 0
+    with ArchiveLock(folder), Archive(folder) as archive:
+        found = check_archive(archive, fix=args.fix)
+    print(f"{found.posts} posts checked")
+    for label, items in (("unreadable", found.unreadable), ("not in ledger", found.not_in_ledger),
+                         ("changed since archived", found.changed),
+                         ("ledger row without file", found.missing_files),
+                         ("temporary file", found.stray_temp_files)):  # fmt: skip
+        for item in items:
+            print(f"  {label}: {item}")
+    if args.fix:
+        print(f"{found.fixed} repaired" + ("; unreadable posts need a hand" if found.unreadable else ""))
+        return 1 if found.unreadable else 0
+    return 0 if found.ok else 1
+
+
+def _site_root(folder: Path) -> Path:
+    """The Hexo site around ``folder`` (``<root>/source/_posts/...``), or ``folder`` itself."""
+    resolved = folder.resolve()
+    for parent in [resolved, *resolved.parents]:
+        if parent.name == "_posts" and parent.parent.name == "source":
+            return parent.parent.parent
+    raise ValueError(f"{folder} is not inside a Hexo site's source/_posts: give -o ROOT")
 
 
 if __name__ == "__main__":

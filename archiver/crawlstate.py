@@ -36,6 +36,9 @@ def state_of(crawler: Any) -> CrawlState:
             settings.get("ARCHIVER_OUTPUT"),
             image_placeholder=settings.get("ARCHIVER_IMAGE_PLACEHOLDER") or "",
         )
+        repaired = archive.repair()
+        if any(repaired.values()):
+            crawler.stats.set_value("archiver/repaired", repaired)
         ledger = archive.ledger
         urlless = ledger.db.execute("SELECT 1 FROM posts WHERE url IS NULL LIMIT 1").fetchone()
         state = CrawlState(archive, ledger.known_urls(), has_urlless_posts=urlless is not None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from archiver.encoding import decode_html, sniff_non_html
 from archiver.errors import NotAnArticle
@@ -34,6 +35,7 @@ def make_page(
     *,
     headers: Mapping[str, str] | None = None,
     fetched_at: datetime | None = None,
+    timezone: ZoneInfo | None = None,
 ) -> Page:
     """Decode ``body`` into a :class:`Page`; raises ``NotAnArticle`` for non-HTML bytes."""
     content_type = _header(headers, "content-type")
@@ -58,6 +60,7 @@ def make_page(
         headers=dict(headers or {}),
         fetched_at=fetched_at or datetime.now(UTC),
         warnings=warnings,
+        timezone=timezone,
     )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from zoneinfo import ZoneInfo
 
 import lxml.html
 
@@ -27,6 +28,8 @@ class Page:
     headers: Mapping[str, str] = field(default_factory=dict)
     fetched_at: datetime | None = None
     warnings: list[str] = field(default_factory=list)
+    timezone: ZoneInfo | None = None
+    """The site's time zone when the user set one (sources file); else the site module's."""
 
     @cached_property
     def tree(self) -> lxml.html.HtmlElement:

@@ -116,3 +116,60 @@ def crawl(
             raise RuntimeError(f"crawl failed (exit {done.returncode}): {done.stderr[-2000:]}")
         report: dict[str, Any] = json.loads(report_path.read_text(encoding="utf-8"))
         return report
+
+
+def merge_reports(reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """One report of several crawls of one run."""
+    merged: dict[str, Any] = {"sources": len(reports)}
+    for report in reports:
+        for key, value in report.items():
+            if isinstance(value, bool):
+                continue
+            if isinstance(value, int | float) and key != "elapsed_s":
+                merged[key] = merged.get(key, 0) + value
+            elif isinstance(value, list):
+                merged.setdefault(key, []).extend(value)
+            elif isinstance(value, dict):
+                merged.setdefault(key, {}).update(value)
+            else:
+                merged.setdefault(key, value)
+    merged["elapsed_s"] = max((r.get("elapsed_s", 0) for r in reports), default=0)
+    return merged
+
+
+def run_sources(path: Path, options: Mapping[str, Any]) -> dict[str, Any]:
+    """Crawl every source of a sources file in one process and one report."""
+    import time
+
+    from scrapy.crawler import CrawlerProcess
+
+    from archiver.sources import load_sources
+
+    sources = load_sources(path)
+    settings = scrapy_settings({**options, "report": None})
+    root = Path(settings.get("ARCHIVER_OUTPUT"))
+    started = time.monotonic()
+    with ArchiveLock(root):
+        process = CrawlerProcess(settings, install_root_handler=not options.get("quiet"))
+        crawlers = []
+        for source in sources:
+            spider, arguments = source.spider()
+            crawler = process.create_crawler(spider)
+            process.crawl(crawler, **{k: v for k, v in arguments.items() if v not in (None, "")})
+            crawlers.append(crawler)
+        process.start()
+    reports = [getattr(c, "archiver_report", None) for c in crawlers]
+    missing = [s.url or s.site for s, r in zip(sources, reports, strict=True) if r is None]
+    report = merge_reports([r for r in reports if r is not None])
+    report["elapsed_s"] = round(time.monotonic() - started, 3)
+    report.setdefault("failed", [])
+    report["failed"] += [{"url": str(m), "reason": "the crawl ended without a report"} for m in missing]
+    for key in ("pages_fetched", "articles_requested", "articles_written", "articles_updated",
+                "articles_unchanged", "articles_rejected", "articles_known"):  # fmt: skip
+        report.setdefault(key, 0)
+    report["output"] = str(root)
+    if options.get("report"):
+        target = Path(str(options["report"]))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    return report

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import scrapy
 from pydantic import ValidationError
@@ -107,6 +108,9 @@ class ArchiveSpider(scrapy.Spider):
             [c.strip() for c in categories.split("/")] if isinstance(categories, str) else None
         )
         spider.forced_site_name = option("site_name") or None
+        spider.group = option("group") or None
+        zone = option("timezone")
+        spider.timezone = ZoneInfo(zone) if zone else None
         spider.max_retry_runs = settings.getint("ARCHIVER_MAX_RETRY_RUNS", 3)
         spider.state = state_of(crawler)
         return spider
@@ -119,6 +123,8 @@ class ArchiveSpider(scrapy.Spider):
     refresh: bool
     categories: list[str] | None
     forced_site_name: str | None
+    group: str | None
+    timezone: ZoneInfo | None
     max_retry_runs: int
     state: CrawlState
 
@@ -248,7 +254,9 @@ class ArchiveSpider(scrapy.Spider):
     ) -> Iterator[Any]:
         site = self.site(response.url)
         try:
-            page = make_page(response.body, response.url, headers=_headers(response))
+            page = make_page(
+                response.body, response.url, headers=_headers(response), timezone=self.timezone
+            )
             article = site.extract_article(page)
             more = [] if parts else site.continuation_urls(page)
         except NotAnArticle as exc:
@@ -295,6 +303,8 @@ class ArchiveSpider(scrapy.Spider):
         categories = self.categories or list(article.categories or site.defaults.categories)
         if listing is not None and listing.tag and not self.categories and len(categories) >= 3:
             categories = [*categories[:2], listing.tag]
+        if self.group and not self.categories and categories:
+            categories[0] = self.group
         update["categories"] = categories
         if listing is not None and listing.site_label and not self.categories:
             if len(categories) >= 2:
