@@ -110,6 +110,8 @@ class SiteServer:
                     headers["Location"] = location if "//" in location else server.url + location
                 elif status == 200:
                     file = (server.root / str(route.get("file", path))).resolve()
+                    if file.is_dir():
+                        file = file / "index.html"
                     if server.root not in file.parents or not file.is_file():
                         status, body = 404, b"<html><body>Not found</body></html>"
                     else:
