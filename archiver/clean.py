@@ -35,8 +35,9 @@ __all__ = [
 ]
 
 # C0 and C1 controls other than the whitespace ones (tab, LF, VT, FF, CR),
-# and zero-width characters that only ever get in the way of a title.
-_TEXT_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
+# zero-width characters that only ever get in the way of a title, and lone
+# surrogates (from bad escapes), which no UTF-8 file can hold.
+_TEXT_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b\ufeff\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
 # In body HTML, newlines and tabs are layout and stay.
 _BODY_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
