@@ -38,6 +38,11 @@ CREATE TABLE IF NOT EXISTS failures (
     attempts INTEGER NOT NULL,
     last_attempt REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS crawls (
+    start_url TEXT PRIMARY KEY,
+    complete INTEGER NOT NULL,
+    updated REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     started REAL NOT NULL,
@@ -162,6 +167,22 @@ class Ledger:
         else:
             rows = self.db.execute(query + " ORDER BY url")
         return [(str(u), str(r), int(a)) for u, r, a in rows]
+
+    # ------------------------------------------------------------ crawls
+
+    def begin_crawl(self, start_url: str) -> bool:
+        """Mark a listing crawl as under way; True when the last one did not finish
+        (killed, interrupted), so this one must walk past already-known pages."""
+        row = self.db.execute("SELECT complete FROM crawls WHERE start_url = ?", (start_url,))
+        found = row.fetchone()
+        self.db.execute(
+            "INSERT OR REPLACE INTO crawls VALUES (?, 0, ?)", (start_url, time.time())
+        )
+        return found is not None and not found[0]
+
+    def finish_crawl(self, start_url: str) -> None:
+        self.db.execute("UPDATE crawls SET complete = 1, updated = ? WHERE start_url = ?",
+                        (time.time(), start_url))  # fmt: skip
 
     # ------------------------------------------------------------ run stats
 

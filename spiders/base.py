@@ -39,6 +39,8 @@ class ListingPage:
     pending: int = 0
     recent: bool = False
     done: bool = False
+    resuming: bool = False
+    """The last crawl from this start URL did not finish: known pages do not stop it."""
     site_label: str | None = None
     """A feed's title: the post's site category and author, as in the old archive."""
     hints: dict[str, Any] = field(default_factory=dict)
@@ -87,6 +89,7 @@ class ArchiveSpider(scrapy.Spider):
         super().__init__(**{k: v for k, v in kwargs.items() if k == "name"})
         self.urls = _as_list(url)
         self.seen: set[str] = set()
+        self.started_listings: list[str] = []
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ArchiveSpider:
@@ -153,7 +156,11 @@ class ArchiveSpider(scrapy.Spider):
                 if request is not None:
                     yield request
             else:
-                yield self.listing_request(url, 1, None)
+                resuming = self.state.archive.ledger.begin_crawl(url)
+                self.started_listings.append(url)
+                if resuming:
+                    self.logger.info("resuming the unfinished crawl of %s", url)
+                yield self.listing_request(url, 1, None, resuming=resuming)
         for url, _reason, _attempts in self.state.archive.ledger.failures(self.max_retry_runs):
             request = self.article_request(url, None)
             if request is not None:
@@ -162,16 +169,25 @@ class ArchiveSpider(scrapy.Spider):
 
     # ------------------------------------------------------------ listings
 
-    def listing_request(self, url: str, number: int, tag: str | None) -> Request:
+    def listing_request(
+        self, url: str, number: int, tag: str | None, *, resuming: bool = False
+    ) -> Request:
         return Request(
             url,
             callback=self.parse_listing,
             errback=self.listing_failed,
-            cb_kwargs={"number": number, "tag": tag},
+            cb_kwargs={"number": number, "tag": tag, "resuming": resuming},
             dont_filter=True,
         )
 
-    def parse_listing(self, response: Response, number: int, tag: str | None) -> Iterator[Any]:
+    def closed(self, reason: str) -> None:
+        if reason == "finished":
+            for url in self.started_listings:
+                self.state.archive.ledger.finish_crawl(url)
+
+    def parse_listing(
+        self, response: Response, number: int, tag: str | None, resuming: bool = False
+    ) -> Iterator[Any]:
         self.count("pages_fetched")
         site = self.site(response.url)
         try:
@@ -180,7 +196,9 @@ class ArchiveSpider(scrapy.Spider):
         except Exception as exc:  # a broken listing must not stop the crawl
             self.state.fail(response.url, f"listing: {type(exc).__name__}: {exc}", retry=False)
             return
-        current = ListingPage(response.url, number, tag or listing.title, listing.next_page)
+        current = ListingPage(
+            response.url, number, tag or listing.title, listing.next_page, resuming=resuming
+        )
         titles = _link_titles(page) if self.state.has_urlless_posts else {}
         requests = []
         for url in listing.article_urls:
@@ -188,12 +206,14 @@ class ArchiveSpider(scrapy.Spider):
             if request is not None:
                 requests.append(request)
         current.pending = len(requests)
-        if not requests:
+        if not requests and not resuming:
             self.logger.info("stop at %s: no article not yet seen", response.url)
             self.count("stopped/no_new_article")
             return
         yield from requests
-        if self.since is None:
+        if not requests:
+            current.recent = True  # resuming: nothing to wait for, walk on
+        if self.since is None or not requests:
             yield from self.next_listing(current)
 
     def next_listing(self, page: ListingPage) -> Iterator[Request]:
@@ -208,7 +228,9 @@ class ArchiveSpider(scrapy.Spider):
         if self.since is not None and not page.recent:
             self.count("stopped/since")
             return
-        yield self.listing_request(page.next_url, page.number + 1, page.tag)
+        yield self.listing_request(
+            page.next_url, page.number + 1, page.tag, resuming=page.resuming
+        )
 
     def listing_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]

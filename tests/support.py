@@ -59,3 +59,35 @@ def js_yaml(documents: list[str]) -> list[Any]:
             raise AssertionError(f"js-yaml refused the front matter: {answer['error']}")
         results.append(answer["data"])
     return results
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def run_archiver(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the ``archiver`` command line in a child process, as a user would."""
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "archiver", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+def posts_of(root: Path) -> dict[str, str]:
+    """Every post under an archive root: relative path to text."""
+    base = root / "source" / "_posts"
+    return {
+        p.relative_to(base).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(base.rglob("*.md"))
+        if not p.name.startswith(".")
+    } if base.is_dir() else {}
