@@ -20,8 +20,8 @@ from archiver.post import read_post, render_post
 
 __all__ = [
     "Archive",
-    "Article",
     "ArchiverError",
+    "Article",
     "Image",
     "Listing",
     "NotAnArticle",

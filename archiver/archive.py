@@ -101,9 +101,7 @@ class Archive:
     def __iter__(self) -> Iterator[Path]:
         """Every post file, in sorted order."""
         if self.posts_dir.is_dir():
-            yield from sorted(
-                p for p in self.posts_dir.rglob("*.md") if not p.name.startswith(".")
-            )
+            yield from sorted(p for p in self.posts_dir.rglob("*.md") if not p.name.startswith("."))
 
     def __contains__(self, url: object) -> bool:
         return isinstance(url, str) and self.ledger.path_of(url) is not None
@@ -203,9 +201,11 @@ class Archive:
         if not path.exists():
             return True
         old = self._read_or_none(path)
-        return old is not None and old.title == article.title and _iso(
-            old.date_published
-        ) == _iso(article.date_published)
+        return (
+            old is not None
+            and old.title == article.title
+            and _iso(old.date_published) == _iso(article.date_published)
+        )
 
     @staticmethod
     def _same_article(date_published: str | None, article: Article) -> bool:

@@ -29,7 +29,9 @@ def _crawl_options(parser: argparse.ArgumentParser, *, output_default: str | Non
         "-o", "--output", default=output_default, required=output_default is None,
         metavar="DIR", help="the archive: a Hexo site folder (created if missing)",
     )  # fmt: skip
-    parser.add_argument("--site", metavar="NAME", help="force a site module (mirrors, local copies)")
+    parser.add_argument(
+        "--site", metavar="NAME", help="force a site module (mirrors, local copies)"
+    )
     parser.add_argument("--max-pages", type=int, metavar="N", help="follow at most N listing pages")
     parser.add_argument("--since", metavar="DATE", help="stop at articles published before DATE")
     parser.add_argument("--refresh", action="store_true", help="re-fetch archived articles too")
@@ -170,7 +172,10 @@ def _maintenance(args: argparse.Namespace) -> int:
         for item in items:
             print(f"  {label}: {item}")
     if args.fix:
-        print(f"{found.fixed} repaired" + ("; unreadable posts need a hand" if found.unreadable else ""))
+        print(
+            f"{found.fixed} repaired"
+            + ("; unreadable posts need a hand" if found.unreadable else "")
+        )
         return 1 if found.unreadable else 0
     return 0 if found.ok else 1
 

@@ -9,7 +9,7 @@ class ArchiverError(Exception):
     """Base class of the errors this library raises on purpose."""
 
 
-class NotAnArticle(ArchiverError):  # noqa: N818 - the name users see in reports
+class NotAnArticle(ArchiverError):
     """The page is not an article (a listing, a home page, a PDF...).
 
     ``reason`` is a short machine-readable word (``listing``, ``no-title``,
@@ -30,5 +30,5 @@ class PostFormatError(ArchiverError, ValueError):
         super().__init__(f"line {line}: {message}" if line else message)
 
 
-class UnknownSite(ArchiverError, LookupError):  # noqa: N818
+class UnknownSite(ArchiverError, LookupError):
     """No site module has the name asked for."""

@@ -117,7 +117,9 @@ class Ledger:
         now = time.time()
         with self._transaction():
             if row.url is not None:
-                self.db.execute("DELETE FROM posts WHERE url = ? AND path != ?", (row.url, row.path))
+                self.db.execute(
+                    "DELETE FROM posts WHERE url = ? AND path != ?", (row.url, row.path)
+                )
             self.db.execute(
                 """INSERT INTO posts VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT(path) DO UPDATE SET
@@ -175,9 +177,7 @@ class Ledger:
         (killed, interrupted), so this one must walk past already-known pages."""
         row = self.db.execute("SELECT complete FROM crawls WHERE start_url = ?", (start_url,))
         found = row.fetchone()
-        self.db.execute(
-            "INSERT OR REPLACE INTO crawls VALUES (?, 0, ?)", (start_url, time.time())
-        )
+        self.db.execute("INSERT OR REPLACE INTO crawls VALUES (?, 0, ?)", (start_url, time.time()))
         return found is not None and not found[0]
 
     def finish_crawl(self, start_url: str) -> None:

@@ -12,7 +12,7 @@ from archiver.errors import ArchiverError
 __all__ = ["ArchiveLock", "ArchiveLocked"]
 
 
-class ArchiveLocked(ArchiverError):  # noqa: N818
+class ArchiveLocked(ArchiverError):
     """Another run is working on this archive."""
 
 

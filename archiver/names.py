@@ -47,7 +47,7 @@ def unique_suffix(key: str) -> str:
     return "~" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
 
 
-_OLD_MANGLED = re.compile(r'[:/\\?*<>|\[\]“”_]')
+_OLD_MANGLED = re.compile(r"[:/\\?*<>|\[\]“”_]")
 
 
 def title_key(title: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic import ValidationError
 from scrapy.exceptions import DropItem
@@ -60,10 +60,12 @@ class ValidationPipeline:
         if article.date_published is None:
             moment = article.fetched_at or datetime.now(UTC)
             sources = {**article.field_sources, "date_published": "default"}
-            article = article.model_copy(update={"date_published": moment, "field_sources": sources})
+            article = article.model_copy(
+                update={"date_published": moment, "field_sources": sources}
+            )
         return {**item, "article": article}
 
-    def reject(self, url: str, field: str, reason: str) -> None:
+    def reject(self, url: str, field: str, reason: str) -> NoReturn:
         stats = self.crawler.stats
         stats.inc_value("archiver/articles_rejected")
         stats.inc_value(f"archiver/rejected/{field}")

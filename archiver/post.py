@@ -25,7 +25,9 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 
 # Characters YAML allows unescaped in a quoted scalar, minus the ones YAML 1.1
 # parsers (PyYAML) take as line breaks (U+0085, U+2028, U+2029) and the BOM.
-_NEEDS_ESCAPE = re.compile("[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_NEEDS_ESCAPE = re.compile(
+    "[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
 # A plain (unquoted) scalar we are sure every parser reads as this very string:
 # starts with a letter, then letters, digits, spaces and a few safe signs.
 _PLAIN = re.compile(r"[^\W\d_](?:[\w\u3000-\u303f\uff01-\uff5e .()_-]*[\w)\uff09\u3011])?")

@@ -81,7 +81,9 @@ def summary(report: dict[str, Any]) -> str:
         lines.append(f"  ... and {len(failed) - 20} more (see the report)")
     for site, info in report.get("sites", {}).items():
         if info["layout_changed"]:
-            lines.append(f"  warning: {site}: fewer {', '.join(info['layout_changed'])} than before")
+            lines.append(
+                f"  warning: {site}: fewer {', '.join(info['layout_changed'])} than before"
+            )
     return "\n".join(lines)
 
 
@@ -105,7 +107,9 @@ class ReportExtension:
 
     def tick(self, **_: Any) -> None:
         stats = self.crawler.stats.get_stats()
-        done = sum(int(stats.get(f"archiver/articles_{k}", 0)) for k in ("written", "updated", "unchanged"))
+        done = sum(
+            int(stats.get(f"archiver/articles_{k}", 0)) for k in ("written", "updated", "unchanged")
+        )
         asked = int(stats.get("archiver/articles_requested", 0))
         width = 30
         filled = width * done // asked if asked else 0
@@ -121,7 +125,9 @@ class ReportExtension:
         if self.progress:
             sys.stderr.write("\n")
         state = state_of(self.crawler)
-        report = build_report(self.crawler.stats.get_stats(), state, time.monotonic() - self.started)
+        report = build_report(
+            self.crawler.stats.get_stats(), state, time.monotonic() - self.started
+        )
         report["finish_reason"] = reason
         self.report = report
         self.crawler.archiver_report = report

@@ -49,7 +49,9 @@ def scrapy_settings(options: Mapping[str, Any]) -> Any:
     return settings
 
 
-def run_spider(spider: str, arguments: Mapping[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+def run_spider(
+    spider: str, arguments: Mapping[str, Any], options: Mapping[str, Any]
+) -> dict[str, Any]:
     """Run one spider in this process, under the archive's lock; returns the report."""
     from scrapy.crawler import CrawlerProcess
     from scrapy.spiderloader import SpiderLoader
@@ -163,7 +165,9 @@ def run_sources(path: Path, options: Mapping[str, Any]) -> dict[str, Any]:
     report = merge_reports([r for r in reports if r is not None])
     report["elapsed_s"] = round(time.monotonic() - started, 3)
     report.setdefault("failed", [])
-    report["failed"] += [{"url": str(m), "reason": "the crawl ended without a report"} for m in missing]
+    report["failed"] += [
+        {"url": str(m), "reason": "the crawl ended without a report"} for m in missing
+    ]
     for key in ("pages_fetched", "articles_requested", "articles_written", "articles_updated",
                 "articles_unchanged", "articles_rejected", "articles_known"):  # fmt: skip
         report.setdefault(key, 0)

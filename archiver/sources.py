@@ -24,9 +24,9 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = ["Source", "SourcesError", "load_sources"]
 
@@ -88,7 +88,7 @@ class Source(BaseModel):
         }
         if self.kind == "latest":
             if not self.site:
-                raise SourcesError("a `latest` source needs `site` (e.g. site = \"mydrivers\")")
+                raise SourcesError('a `latest` source needs `site` (e.g. site = "mydrivers")')
             return self.site, args
         if not self.start_urls():
             raise SourcesError(f"a `{self.kind}` source needs `url`")

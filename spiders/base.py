@@ -67,10 +67,7 @@ def _as_list(value: Any) -> list[str]:
 def _since(value: Any) -> datetime | None:
     if not value:
         return None
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        moment = datetime.fromisoformat(str(value))
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -228,9 +225,7 @@ class ArchiveSpider(scrapy.Spider):
         if self.since is not None and not page.recent:
             self.count("stopped/since")
             return
-        yield self.listing_request(
-            page.next_url, page.number + 1, page.tag, resuming=page.resuming
-        )
+        yield self.listing_request(page.next_url, page.number + 1, page.tag, resuming=page.resuming)
 
     def listing_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
@@ -252,7 +247,8 @@ class ArchiveSpider(scrapy.Spider):
             return None
         self.seen.add(key)
         known = key in self.state.known_urls or (
-            link_title is not None and self.state.archive.ledger.has_title_key(title_key(link_title))
+            link_title is not None
+            and self.state.archive.ledger.has_title_key(title_key(link_title))
         )
         if known and not (self.refresh or force):
             self.count("articles_known")
@@ -296,7 +292,9 @@ class ArchiveSpider(scrapy.Spider):
             yield from self.article_done(listing)
             return
         if parts is None:
-            parts = ArticleParts(article, [article.body_html], [u for u in more if u != response.url])
+            parts = ArticleParts(
+                article, [article.body_html], [u for u in more if u != response.url]
+            )
         else:
             parts.bodies.append(article.body_html)
         if parts.todo:
@@ -346,7 +344,11 @@ class ArchiveSpider(scrapy.Spider):
             or article.date_published >= self.since
         ):
             listing.recent = True
-        if self.since is not None and article.date_published and article.date_published < self.since:
+        if (
+            self.since is not None
+            and article.date_published
+            and article.date_published < self.since
+        ):
             self.count("articles_too_old")
             return {"url": url, "skip": "older than --since"}
         return {"url": url, "article": article, "aliases": aliases}
@@ -367,7 +369,7 @@ class ArchiveSpider(scrapy.Spider):
 
 def _headers(response: Response) -> dict[str, str]:
     return {
-        key.decode("latin-1"): response.headers.get(key, b"").decode("latin-1")
+        key.decode("latin-1"): (response.headers.get(key) or b"").decode("latin-1")
         for key in response.headers
     }
 
@@ -386,7 +388,7 @@ def _link_titles(page: Any) -> dict[str, str]:
         href = anchor.get("href")
         text = anchor.text_content().strip()
         if href and text:
-            titles[page.tree.base_url and _absolute(page.url, href) or href] = text
+            titles[(page.tree.base_url and _absolute(page.url, href)) or href] = text
     return titles
 
 

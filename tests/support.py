@@ -86,8 +86,12 @@ def run_archiver(*args: str, timeout: float = 120) -> subprocess.CompletedProces
 def posts_of(root: Path) -> dict[str, str]:
     """Every post under an archive root: relative path to text."""
     base = root / "source" / "_posts"
-    return {
-        p.relative_to(base).as_posix(): p.read_text(encoding="utf-8")
-        for p in sorted(base.rglob("*.md"))
-        if not p.name.startswith(".")
-    } if base.is_dir() else {}
+    return (
+        {
+            p.relative_to(base).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(base.rglob("*.md"))
+            if not p.name.startswith(".")
+        }
+        if base.is_dir()
+        else {}
+    )

@@ -33,7 +33,11 @@ def article(url: str = "https://news.mydrivers.com/1/792/792044.htm", **fields: 
 
 def test_post_goes_under_three_categories(tmp_path: Path) -> None:
     path = Archive(tmp_path).write(article())
-    assert path == tmp_path / "source/_posts/新媒体/快科技（原驱动之家）/最新新闻/小米汽车9月进入软模车下线阶段.md"
+    assert (
+        path
+        == tmp_path
+        / "source/_posts/新媒体/快科技（原驱动之家）/最新新闻/小米汽车9月进入软模车下线阶段.md"
+    )
     assert path.read_text(encoding="utf-8").startswith("\n---\ntitle: '小米汽车")
 
 
@@ -49,13 +53,18 @@ def test_same_article_twice_gives_one_file(tmp_path: Path) -> None:
 def test_same_title_different_articles_give_two_files(tmp_path: Path) -> None:
     archive = Archive(tmp_path)
     one = archive.write(article())
-    two = archive.write(article("https://news.mydrivers.com/1/792/792999.htm", body_html="<p>b</p>"))
+    two = archive.write(
+        article("https://news.mydrivers.com/1/792/792999.htm", body_html="<p>b</p>")
+    )
     assert one != two and one.exists() and two.exists()
     assert archive.read(one).body_html == "<p>正文</p>"
     assert archive.read(two).body_html == "<p>b</p>"
     # and each keeps its own file on the next run, from a fresh ledger connection
     again = Archive(tmp_path)
-    assert again.write(article("https://news.mydrivers.com/1/792/792999.htm", body_html="<p>b</p>")) == two
+    assert (
+        again.write(article("https://news.mydrivers.com/1/792/792999.htm", body_html="<p>b</p>"))
+        == two
+    )
     assert again.find("https://news.mydrivers.com/1/792/792999.htm") == two
 
 
@@ -98,7 +107,7 @@ def test_existing_post_without_ledger_row_is_adopted_not_duplicated(tmp_path: Pa
         (".dot", "dot"),
         ("CON", "-CON"),
         ("nul.txt", "-nul.txt"),
-        ("a\\b:c*d?e\"f<g>h|i", "a_b_c_d_e_f_g_h_i"),
+        ('a\\b:c*d?e"f<g>h|i', "a_b_c_d_e_f_g_h_i"),
         ("tab\tand\nnewline", "tab_and_newline"),
         ("trailing dots...", "trailing dots"),
     ],

@@ -45,7 +45,9 @@ def titles(root: Path) -> set[str]:
 
 def test_listing_pages_are_archived_with_pagination(server: SiteServer, tmp_path: Path) -> None:
     out, report = tmp_path / "site", tmp_path / "report.json"
-    done = run_archiver("tag", f"{server.url}/news/", "-o", str(out), "--report", str(report), *FAST)
+    done = run_archiver(
+        "tag", f"{server.url}/news/", "-o", str(out), "--report", str(report), *FAST
+    )
     assert done.returncode == 0, done.stderr
     assert titles(out) == ALL_TITLES
     data = report_of(report)
@@ -59,7 +61,9 @@ def test_listing_pages_are_archived_with_pagination(server: SiteServer, tmp_path
 
 def test_feed_title_names_the_site(server: SiteServer, tmp_path: Path) -> None:
     out, report = tmp_path / "site", tmp_path / "report.json"
-    done = run_archiver("feed", f"{server.url}/rss.xml", "-o", str(out), "--report", str(report), *FAST)
+    done = run_archiver(
+        "feed", f"{server.url}/rss.xml", "-o", str(out), "--report", str(report), *FAST
+    )
     assert done.returncode == 0, done.stderr
     posts = [read_post(t) for t in posts_of(out).values()]
     assert len(posts) == 4
@@ -83,7 +87,9 @@ def test_second_run_requests_no_article(server: SiteServer, tmp_path: Path) -> N
     assert run_archiver("tag", f"{server.url}/news/", "-o", str(out), *FAST).returncode == 0
     before = posts_of(out)
     server.hits.clear()
-    done = run_archiver("tag", f"{server.url}/news/", "-o", str(out), "--report", str(report), *FAST)
+    done = run_archiver(
+        "tag", f"{server.url}/news/", "-o", str(out), "--report", str(report), *FAST
+    )
     assert done.returncode == 0, done.stderr
     data = report_of(report)
     assert data["articles_requested"] == 0 and data["articles_known"] == 3
@@ -106,7 +112,9 @@ def test_import_of_old_posts_then_crawl_skips_them(server: SiteServer, tmp_path:
     server.hits.clear()
     report = tmp_path / "report.json"
     root = tmp_path / "old"
-    done = run_archiver("tag", f"{server.url}/news/", "-o", str(root), "--report", str(report), *FAST)
+    done = run_archiver(
+        "tag", f"{server.url}/news/", "-o", str(root), "--report", str(report), *FAST
+    )
     assert done.returncode == 0, done.stderr
     assert report_of(report)["articles_requested"] == 0
     assert server.article_hits("news/2024/") == 0
@@ -137,7 +145,9 @@ def test_two_runs_at_once_second_is_refused(server: SiteServer, tmp_path: Path) 
 
 
 @pytest.mark.parametrize("delay", [0.3, 0.9, 1.6])
-def test_killed_run_is_finished_by_the_next(server: SiteServer, tmp_path: Path, delay: float) -> None:
+def test_killed_run_is_finished_by_the_next(
+    server: SiteServer, tmp_path: Path, delay: float
+) -> None:
     clean = tmp_path / "clean"
     assert run_archiver("tag", f"{server.url}/news/", "-o", str(clean), *FAST).returncode == 0
     out = tmp_path / "killed"
