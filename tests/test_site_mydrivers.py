@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import sys
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -459,3 +460,126 @@ def test_real_mydrivers_page(path: Path) -> None:
     text, _codec, _warnings = decode_html(path.read_bytes(), None)
     got = SITE.extract_article(Page(url="https://news.mydrivers.com/1/792/792044.htm", html=text))
     assert got.title and got.date_published and got.body_html
+
+
+# -- the demo copy of a tag page (fixtures/demo/mydrivers) ------------------------
+
+DEMO = ROOT / "fixtures" / "demo" / "mydrivers"
+DEMO_HOST = "https://news.mydrivers.com"
+
+
+def _demo_page(path: str) -> Page:
+    body = (DEMO / path).read_bytes()
+    text, codec, warnings = decode_html(body, "text/html")
+    return Page(url=f"{DEMO_HOST}/{path}", html=text, encoding=codec, warnings=warnings)
+
+
+def _walk_demo() -> tuple[list[str], dict[str, Article], dict[str, str], int]:
+    """Crawl the demo files as the spider would: listings, routes, page 2s.
+
+    Returns the listing pages, the articles by final path, the failures by
+    path, and how many links were dropped as repeats.
+    """
+    routes = json.loads((DEMO / "_routes.json").read_text(encoding="utf-8"))["routes"]
+    expected_demo = json.loads((DEMO / "EXPECTED.json").read_text(encoding="utf-8"))
+    listings: list[str] = []
+    archived: dict[str, Article] = {}
+    failed: dict[str, str] = {}
+    seen: set[str] = set()
+    repeats = 0
+    url: str | None = f"{DEMO_HOST}/{expected_demo['start']}"
+    while url:
+        path = url.removeprefix(f"{DEMO_HOST}/")
+        listings.append(path)
+        listing = SITE.parse_listing(_demo_page(path))
+        for link in listing.article_urls:
+            key = SITE.canonical_url(link)
+            if key in seen:
+                repeats += 1
+                continue
+            seen.add(key)
+            path = link.removeprefix(f"{DEMO_HOST}/")
+            route = routes.get(path, {})
+            if route.get("status") == 301:
+                path = route["location"].lstrip("/")
+            elif route.get("status") == 404 or not (DEMO / path).is_file():
+                failed[path] = f"HTTP {route.get('status', 404)}"
+                continue
+            page = _demo_page(path)
+            try:
+                got = SITE.extract_article(page)
+            except NotAnArticle as exc:
+                failed[path] = f"not an article: {exc}"
+                continue
+            for more in SITE.continuation_urls(page):
+                rest = SITE.extract_article(_demo_page(more.removeprefix(f"{DEMO_HOST}/")))
+                got = got.model_copy(
+                    update={
+                        "body_html": f"{got.body_html}\n{rest.body_html}",
+                        "tags": got.tags or rest.tags,
+                        "images": [*got.images, *rest.images],
+                    }
+                )
+            archived[path] = got
+        url = listing.next_page
+    return listings, archived, failed, repeats
+
+
+def test_demo_site_gives_exactly_what_expected_says() -> None:
+    want = json.loads((DEMO / "EXPECTED.json").read_text(encoding="utf-8"))
+    listings, archived, failed, repeats = _walk_demo()
+    assert listings == want["listing_pages"]
+    assert len(listings) >= 3
+    assert sorted(archived) == sorted(item["path"] for item in want["archived"])
+    assert len(archived) >= 25
+    assert set(failed) == {item["path"] for item in want["failed"]}
+    for item in want["failed"]:
+        assert failed[item["path"]].startswith(item["reason"])
+    assert repeats >= len(want["duplicate_links"])
+    for item in want["archived"]:
+        got = archived[item["path"]]
+        assert got.title == item["title"]
+        assert got.date_published is not None
+        assert got.date_published.isoformat() == item["date_published"]
+        assert [t.name for t in got.tags] == item["tags"]
+        assert len(got.images) == item["images"]
+        assert (got.lead_image is None) == (item["images"] == 0)
+
+
+def test_demo_listing_title_is_the_tag() -> None:
+    want = json.loads((DEMO / "EXPECTED.json").read_text(encoding="utf-8"))
+    for path in want["listing_pages"]:
+        assert SITE.parse_listing(_demo_page(path)).title == want["tag"]
+
+
+def test_demo_routes_and_links() -> None:
+    manifest = json.loads((DEMO / "_routes.json").read_text(encoding="utf-8"))
+    assert manifest["rewrite_hosts"] == ["news.mydrivers.com"]
+    statuses = [route.get("status", 200) for route in manifest["routes"].values()]
+    assert 404 in statuses and 301 in statuses
+    for path in DEMO.rglob("*.htm"):
+        html = path.read_text(encoding="utf-8")
+        # Links as the site writes them: protocol-relative, never to this machine.
+        assert 'href="//news.mydrivers.com/' in html
+        assert "127.0.0.1" not in html and "localhost" not in html
+        assert 'href="http://news.mydrivers.com' not in html
+
+
+def test_demo_is_small_and_up_to_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    size = sum(f.stat().st_size for f in DEMO.rglob("*") if f.is_file())
+    assert size < 1_500_000
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_demo", DEMO.parent / "build_mydrivers.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "build_demo", module)  # dataclasses look it up
+    spec.loader.exec_module(module)
+    module.build(tmp_path / "site")
+    built = {
+        p.relative_to(tmp_path / "site"): p.read_bytes()
+        for p in (tmp_path / "site").rglob("*")
+        if p.is_file()
+    }
+    committed = {p.relative_to(DEMO): p.read_bytes() for p in DEMO.rglob("*") if p.is_file()}
+    assert built == committed

@@ -189,15 +189,15 @@ class MyDrivers(Site):
         title = _text(title_element)
         if not title or body is None:
             if self._looks_like_listing(page):
-                raise NotAnArticle("listing", "a list of articles", url=page.url)
+                raise NotAnArticle("listing", "listing: a list of articles", url=page.url)
             reason = "no-title" if not title else "no-body"
-            raise NotAnArticle(reason, f"no mydrivers article {reason[3:]} found", url=page.url)
+            raise NotAnArticle(reason, f"{reason}: no mydrivers article {reason[3:]}", url=page.url)
         # The pager is navigation: a merged multi-page post keeps none of it.
         drop = (*DROP, *(f"{css} > *" for css in PAGER))
         cleaned = clean_tree(body, page.url, drop_selectors=drop)
         body_html = inner_html(cleaned).strip()
         if not clean_text(cleaned.text_content()) and not cleaned.findall(".//img"):
-            raise NotAnArticle("no-body", "the article body is empty", url=page.url)
+            raise NotAnArticle("no-body", "no-body: the article body is empty", url=page.url)
 
         sources: dict[str, FieldSource] = {"title": "selector", "body_html": "selector"}
         header = _first(tree, HEADER)
