@@ -47,6 +47,8 @@ THEMES: Mapping[str, tuple[str, str]] = {
 # The referrer policy: image CDNs (mydrivers, cnBeta) refuse foreign
 # referrers, and themes draw `headimg`/`thumbnail` without
 # `referrerpolicy`; a page-wide policy covers them too.
+# The body filter: real posts (mydrivers-2022-07-repost) hold blank lines
+# followed by indented HTML, which Markdown turns into a code block.
 _SITE_SCRIPT = """\
 /* global hexo */
 // Written by `archiver site`. Loaded by Hexo before it reads any post.
@@ -60,6 +62,17 @@ if (hexo.config.timezone) process.env.TZ = hexo.config.timezone;
 // Image CDNs refuse foreign referrers; themes draw headimg and thumbnail
 // without referrerpolicy, so set it for the whole page.
 hexo.extend.injector.register('head_begin', '<meta name="referrer" content="no-referrer">');
+
+// An archived post's body is HTML in a <div>. Markdown passes an HTML block
+// through only up to its first blank line; after one, an indented line
+// becomes a code block that shows raw tags. Dropping whitespace-only lines
+// keeps the whole body one HTML block (the file itself is not changed).
+hexo.extend.filter.register('before_post_render', data => {
+  if (data.source && data.source.startsWith('_posts/') && /^\\s*<div>/.test(data.content)) {
+    data.content = data.content.replace(/\\n[ \\t]*(?=\\n)/g, '');
+  }
+  return data;
+});
 """
 
 _GITIGNORE = """\

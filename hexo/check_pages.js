@@ -37,6 +37,7 @@ async function inspect(page) {
       heading_has_elements: heading ? heading.querySelectorAll('*:not(a)').length : null,
       document_title: document.title,
       paragraphs: Array.from(article.querySelectorAll('p'), p => p.textContent),
+      article_text: article.textContent,
       images: Array.from(document.images, img => ({
         src: img.getAttribute('src'),
         referrerpolicy: img.getAttribute('referrerpolicy'),
