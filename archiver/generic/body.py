@@ -1,0 +1,292 @@
+"""Find the article body: the block of the page where the running text is.
+
+A readability-style score over block elements, tuned for Chinese: each
+element's own text scores by length and by its punctuation (，。！？；、 and
+ASCII commas: running prose has many, menus and link lists none), and its
+score flows to its parent and, halved, to its grandparent. Link density and
+class/id names (content, article... against comment, footer, share...)
+adjust the best candidates. The work is bounded by ``MAX_ELEMENTS``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+__all__ = ["BodyChoice", "find_body", "prune_body"]
+
+MAX_ELEMENTS = 150_000
+"""Work cap: elements scored; a 20 MB page costs no more than this many."""
+_TOP_CANDIDATES = 12
+
+_SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "head",
+        "nav",
+        "footer",
+        "aside",
+        "form",
+        "select",
+        "option",
+        "textarea",
+        "button",
+        "svg",
+        "iframe",
+        "object",
+        "embed",
+        "canvas",
+        "header",
+        "menu",
+        "input",
+        "label",
+    }
+)
+_INLINE = frozenset(
+    {
+        "a",
+        "span",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "font",
+        "small",
+        "big",
+        "sup",
+        "sub",
+        "code",
+        "mark",
+        "abbr",
+        "cite",
+        "q",
+        "s",
+        "strike",
+        "time",
+        "label",
+        "img",
+        "br",
+    }
+)
+_NOT_CONTAINERS = frozenset(
+    {"a", "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "tr", "pre"}
+)
+_FACTORS = (1.0, 0.95, 0.5)
+_PUNCTUATION = re.compile("[，。！？；、,!?;：:]")
+_NEGATIVE = re.compile(
+    r"comment|footer|foot|sidebar|side-|side_|widget|share|social|related|recommend|relate"
+    r"|hot|rank|nav|menu|banner|advert|\bad\b|ad-|ads|sponsor|promo|login|copyright|breadcrumb"
+    r"|tags?\b|pager|pagination|popup|modal|toolbar|subscribe|author-info|disclaimer|statement"
+    r"|jubao|report|qrcode|erweima|more|list",
+    re.IGNORECASE,
+)
+_POSITIVE = re.compile(
+    r"article|content|post|entry|text|body|main|story|detail|artibody|news_txt|txt|zw|zhengwen"
+    r"|rich_media|cont|con_",
+    re.IGNORECASE,
+)
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+@dataclass
+class BodyChoice:
+    """The body element and what was measured on it."""
+
+    element: HtmlElement
+    text_length: int
+    """Characters of text, whitespace excluded, outside links."""
+    link_density: float
+    """Share of the text inside links."""
+    score: float
+
+
+def _weight(element: HtmlElement) -> float:
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    if not names.strip():
+        return 0.0
+    weight = 0.0
+    if _NEGATIVE.search(names):
+        weight -= 0.3
+    if _POSITIVE.search(names):
+        weight += 0.3
+    return weight
+
+
+_WHITESPACE = (" ", "\n", "\t", "\r", "\xa0", "\u3000")
+_TITLE_NAMES = ("title", "headline")
+_HEADINGS = frozenset({"h1", "h2", "h3"})
+
+
+def _visible_length(text: str) -> int:
+    return len(text) - sum(text.count(c) for c in _WHITESPACE)
+
+
+def _own_text(element: HtmlElement) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        if child.tail:
+            parts.append(child.tail)
+    return "".join(parts)
+
+
+def _text_stats(element: HtmlElement) -> tuple[int, int]:
+    """(all text, text inside links), whitespace excluded; C-level iteration only."""
+    total = _visible_length(element.text_content())
+    for node in element.iter("script", "style", "noscript", "template", "textarea"):
+        total -= _visible_length(node.text_content())
+    linked = sum(_visible_length(a.text_content()) for a in element.iter("a"))
+    return max(total, 0), min(linked, max(total, 0))
+
+
+@dataclass
+class Scan:
+    """What one pass over the page found: block scores, headline candidates, links."""
+
+    scores: dict[HtmlElement, float]
+    headings: list[HtmlElement]
+    links: int
+
+
+def _add(scores: dict[HtmlElement, float], holder: HtmlElement | None, text: str) -> None:
+    stripped = text.strip()
+    if len(stripped) < 10:
+        return
+    score = 1.0 + len(_PUNCTUATION.findall(stripped)) + min(len(stripped) / 40, 5.0)
+    while holder is not None and holder.tag in _INLINE:
+        if holder.tag == "a":
+            return  # link text is navigation, not prose
+        holder = holder.getparent()
+    # The holder, its parent (a little less, so that a text block beats the
+    # wrapper around it), its grandparent half. Paragraphs are not candidates:
+    # their container is.
+    for factor in _FACTORS:
+        if holder is None or not isinstance(holder.tag, str):
+            break
+        if holder.tag not in _NOT_CONTAINERS:
+            scores[holder] = scores.get(holder, 0.0) + score * factor
+        holder = holder.getparent()
+
+
+def scan_page(root: HtmlElement) -> Scan:
+    """One bounded pass over ``root``: score text holders, collect headings and links.
+
+    Each text scores by length and punctuation; the score goes to the block
+    holding it, half to its parent and a quarter to its grandparent.
+    """
+    scores: dict[HtmlElement, float] = {}
+    headings: list[HtmlElement] = []
+    links = 0
+    for visited, element in enumerate(root.iter()):
+        if visited > MAX_ELEMENTS:
+            break
+        tag = element.tag
+        if not isinstance(tag, str):
+            if element.tail:
+                _add(scores, element.getparent(), element.tail)
+            continue
+        if tag == "a":
+            links += 1
+        elif tag in _HEADINGS:
+            headings.append(element)
+        else:
+            names = element.get("class") or element.get("id")
+            if names and any(n in names.lower() for n in _TITLE_NAMES):
+                headings.append(element)
+        if element.text and tag not in _SKIP:
+            _add(scores, element, element.text)
+        if element.tail:
+            _add(scores, element.getparent(), element.tail)
+    return Scan(scores, headings, links)
+
+
+def find_body(scan: Scan) -> BodyChoice | None:
+    """The element holding the article's running text, or None for a page with no text."""
+    if not scan.scores:
+        return None
+    ranked = sorted(scan.scores.items(), key=lambda item: item[1], reverse=True)
+    best: BodyChoice | None = None
+    for element, raw in ranked[:_TOP_CANDIDATES]:
+        if element.tag in _SKIP:
+            continue
+        if element.tag in {"body", "html"}:
+            raw *= 0.5
+        total, linked = _text_stats(element)
+        density = linked / total if total else 1.0
+        final = raw * (1.0 - density) * (1.0 + _weight(element))
+        if best is None or final > best.score:
+            best = BodyChoice(element, total - linked, density, final)
+    return best
+
+
+def _subtree_stats(root: HtmlElement) -> dict[HtmlElement, tuple[int, int]]:
+    """(text, link text) of every element under ``root``, in one post-order pass."""
+    stats: dict[HtmlElement, tuple[int, int]] = {}
+    for event, node in etree.iterwalk(root, events=("end",)):
+        del event
+        if not isinstance(node.tag, str) or node.tag in _SKIP:
+            stats[node] = (0, 0)
+            continue
+        own = _own_text(node)
+        total = len(own) - own.count(" ") - own.count("\n") - own.count("\t")
+        linked = total if node.tag == "a" else 0
+        for child in node:
+            child_total, child_linked = stats.get(child, (0, 0))
+            total += child_total
+            linked += child_total if node.tag == "a" else child_linked
+        stats[node] = (total, linked)
+    return stats
+
+
+def prune_body(element: HtmlElement, drop: list[HtmlElement] | None = None) -> HtmlElement:
+    """A copy of ``element`` without navigation, link lists, hidden and junk blocks.
+
+    ``drop`` names elements of the original tree to leave out (the headline,
+    the byline line...).
+    """
+    marker = "data-archiver-drop"
+    marked = []
+    for node in drop or []:
+        if node is not element and node.getparent() is not None:
+            node.set(marker, "1")
+            marked.append(node)
+    try:
+        body = copy.deepcopy(element)
+    finally:
+        for node in marked:
+            del node.attrib[marker]
+    stats = _subtree_stats(body)
+    doomed: list[HtmlElement] = []
+    for node in body.iterdescendants():
+        if not isinstance(node.tag, str):
+            continue
+        if node.get(marker) or node.tag in _SKIP or _HIDDEN.search(node.get("style") or ""):
+            doomed.append(node)
+            continue
+        if node.tag in {"div", "ul", "ol", "table", "section", "dl", "p", "span"}:
+            names = f"{node.get('class') or ''} {node.get('id') or ''}"
+            total, linked = stats.get(node, (0, 0))
+            density = linked / total if total else 0.0
+            if (density > 0.5 and total < 400) or (
+                _NEGATIVE.search(names) and not _POSITIVE.search(names) and density > 0.2
+            ):
+                doomed.append(node)
+    for node in doomed:
+        parent = node.getparent()
+        if parent is None:
+            continue
+        if node.tail:
+            previous = node.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + node.tail
+            else:
+                parent.text = (parent.text or "") + node.tail
+        parent.remove(node)
+    return body

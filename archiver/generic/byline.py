@@ -1,0 +1,157 @@
+"""Bylines as Chinese news pages print them: 作者, 记者, 来源, 出处, 编辑.
+
+The labels are read from the page's text lines (see ``page_text``), in the
+zone after the headline and at the end of the article, where sites print
+them. A value runs until whitespace, punctuation or the next label.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["Byline", "clean_person", "clean_source", "read_byline"]
+
+# Words that start the next field of a byline line: a value stops there.
+_NEXT_LABEL = (
+    r"(?:责任编辑|责编|编辑|作者|来源|出处|稿源|记者|通讯员|实习生|时间|发布|日期|更新|阅读|浏览"
+    r"|点击|评论|字号|分享|参与|举报|关注|打印|收藏|校对|审核|摄影|摄|原标题|原创|转载|本文"
+    r"|发表|查看|人参与|条评论|复制|扫描|二维码)"
+)
+_VALUE = r"[^\s:：|｜,，;；。、()（）\[\]【】<>《》\"“”'‘’!！?？]{1,40}"
+# Group of names: 2-5 Han characters (or a Latin name) separated by spaces or 、
+_NAME = r"(?:[\u4e00-\u9fff·]{2,5}|[A-Za-z][A-Za-z.'-]{1,20}(?: [A-Za-z][A-Za-z.'-]{1,20}){0,2})"
+_NAMES = _NAME + r"(?:(?:\s+|\s*[、，,和]\s*)" + _NAME + r"){0,3}"
+
+_SOURCE = re.compile(
+    r"(?<![图片照视频数据资料])(?:文章来源|新闻来源|信息来源|来源于|来源|出处|稿源)"
+    r"\s*(?P<sep>[:：|｜]|\s)\s*(?P<value>" + _VALUE + ")"
+)
+# In a short byline line the colon may be missing: "来源CSDN| 作者魏星".
+_SOURCE_BARE = re.compile(r"(?<![图片照视频数据资料])(?:来源|出处)(?P<value>" + _VALUE + ")")
+_AUTHOR = re.compile(
+    r"(?:作\s*者|撰\s*文|文\s*(?=[/|｜])|作者署名)\s*(?:[:：/|｜]|\s)\s*(?P<value>" + _NAMES + ")"
+)
+_AUTHOR_BARE = re.compile(r"作者(?P<value>" + _NAMES + ")")
+_EDITOR = re.compile(
+    r"(?:责任编辑|责编|编辑|值班编辑|本文编辑)\s*(?:[:：/|｜]|\s)\s*(?P<value>" + _VALUE + ")"
+)
+_EDITOR_BRACKET = re.compile(
+    r"[【\[（(]\s*(?:责任)?编辑\s*[:：]?\s*(?P<value>[^】\]）)\s]{1,30})\s*[】\]）)]"
+)
+# Reporters: "（记者 陆一夫）", "新京报快讯（记者 裴剑飞）", a byline line
+# "澎湃新闻记者 贺梨萍". Not "记者了解到" and not photo credits ("记者 X 摄").
+_REPORTER_BRACKET = re.compile(
+    r"[（(【\[]\s*(?:[^（(【\[）)】\]]{0,12}?)记者\s*[:：]?\s*(?P<value>" + _NAMES + r")"
+)
+_REPORTER_LINE = re.compile(
+    r"^\s*(?:[\u4e00-\u9fff·]{0,10}?)(?:记者|作者|文)\s*[:：/|]?\s*(?P<value>" + _NAMES + r")\s*$"
+)
+_PHOTO = re.compile(r"^\s*摄")
+
+_NOT_A_NAME = re.compile(
+    r"^(?:未知|佚名|匿名|admin|administrator|本站|小编|网友|null|none|undefined|unknown"
+    r"|name|编辑部|\d+|.*@.*|.*\.(?:com|cn|net|org).*)$",
+    re.IGNORECASE,
+)
+_TRAILING_JUNK = re.compile(r"(?:\d+.*|[-·_]+)$")
+_SHORT_LINE = 80
+
+
+@dataclass
+class Byline:
+    """Who wrote, edited and first published the article, as printed."""
+
+    authors: list[str] = field(default_factory=list)
+    editor: str | None = None
+    source: str | None = None
+
+
+def _cut(value: str) -> str:
+    """A value up to the next label, without trailing counters (1032人参与)."""
+    match = re.search(_NEXT_LABEL, value)
+    if match and match.start() > 0:
+        value = value[: match.start()]
+    elif match:
+        return ""
+    return _TRAILING_JUNK.sub("", value).strip(" -·_/")
+
+
+def clean_person(value: str | None) -> str | None:
+    """A person's name as printed, or None for placeholders (未知, 1610, email...)."""
+    if not value:
+        return None
+    value = value.strip().strip("：:/|")
+    if not value or len(value) > 40 or _NOT_A_NAME.match(value):
+        return None
+    return value
+
+
+def clean_source(value: str | None) -> str | None:
+    """An outlet's name, without a repeated ``来源：`` and trailing words."""
+    if not value:
+        return None
+    value = re.sub(r"^(?:来源|出处|稿源)\s*[:：]?\s*", "", value.strip())
+    value = value.split()[0] if value.split() else ""
+    if not value or value.isdigit() or len(value) > 40:
+        return None
+    return value
+
+
+def _split_names(value: str) -> list[str]:
+    names: list[str] = []
+    for name in re.split(r"\s+|\s*[、，,和]\s*", value):
+        cleaned = clean_person(_cut(name))
+        if cleaned and cleaned not in names:
+            names.append(cleaned)
+    return names
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def read_byline(header: str, tail: str, lead: str) -> Byline:
+    """Bylines from the header zone (after the headline), the article's end and its lead.
+
+    ``header`` is the text just after the headline, ``tail`` the text of the
+    article's end (editor lines), ``lead`` the first paragraph (reporter
+    credits such as ``（记者 陆一夫）``).
+    """
+    byline = Byline()
+    header_lines = _lines(header)
+    for line in header_lines:
+        short = len(line) <= _SHORT_LINE
+        if byline.source is None:
+            match = _SOURCE.search(line) or (_SOURCE_BARE.search(line) if short else None)
+            if match:
+                byline.source = clean_source(_cut(match.group("value")))
+        if not byline.authors:
+            match = _AUTHOR.search(line) or (_AUTHOR_BARE.search(line) if short else None)
+            if match:
+                byline.authors = _split_names(match.group("value"))
+        if byline.editor is None:
+            match = _EDITOR.search(line) or _EDITOR_BRACKET.search(line)
+            if match:
+                byline.editor = clean_person(_cut(match.group("value")))
+    for line in _lines(tail):
+        if byline.editor is None:
+            match = _EDITOR_BRACKET.search(line) or _EDITOR.search(line)
+            if match:
+                byline.editor = clean_person(_cut(match.group("value")))
+        if byline.source is None and len(line) <= 40:
+            match = _SOURCE.search(line)
+            if match:
+                byline.source = clean_source(_cut(match.group("value")))
+    if not byline.authors:
+        for line in _lines(lead)[:6]:
+            match = _REPORTER_BRACKET.search(line)
+            if match and not _PHOTO.match(line[match.end() :]):
+                byline.authors = _split_names(match.group("value"))
+                break
+            if len(line) <= 30:
+                match = _REPORTER_LINE.match(line)
+                if match:
+                    byline.authors = _split_names(match.group("value"))
+                    break
+    return byline

@@ -1,0 +1,271 @@
+"""The cascade for each article field: structured data, meta tags, then the page.
+
+One ``extract_<field>`` function per field; each returns the value and where
+it was found (``json-ld``, ``meta``, ``selector`` or ``text``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, tzinfo
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from archiver.clean import absolutize, clean_text, is_junk_image
+from archiver.dates import parse_date, search_date
+from archiver.generic.jsonld import JsonLd
+from archiver.generic.metadata import MetaTags, strip_site_suffix
+from archiver.models import FieldSource, Tag
+
+__all__ = [
+    "DateFound",
+    "extract_canonical_url",
+    "extract_date_modified",
+    "extract_date_published",
+    "extract_description",
+    "extract_site_name",
+    "extract_tags",
+    "http_url",
+    "meta_image",
+]
+
+PUBLISHED_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "article:published",
+    "datepublished",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "publishtime",
+    "publish_time",
+    "pubdate",
+    "og:time",
+    "weibo:article:create_at",
+    "apub:time",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.created",
+    "dcterms.date",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+    "datecreated",
+    "createdate",
+    "firstpublishedtime",
+    "release_date",
+    "date",
+)
+MODIFIED_META = (
+    "article:modified_time",
+    "og:article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "weibo:article:update_at",
+    "dateupdate",
+    "dcterms.modified",
+    "last-modified",
+    "lastmodifiedtime",
+    "updated_time",
+)
+TIME_XPATH = (
+    "//*[@itemprop='datePublished']/@content | //*[@itemprop='datePublished']/@datetime"
+    " | //time[@datetime][1]/@datetime"
+)
+# A label before a date in running text: the page says which date it is.
+_DATE_LABEL = re.compile(
+    r"(?:发布时间|发表时间|发布日期|发表日期|更新时间|时间|日期|发布于|发表于|Published|Posted"
+    r"|Updated|Date)\s*[:：]?\s*",
+    re.IGNORECASE,
+)
+TAG_LINK_XPATH = (
+    ".//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ')"
+    " or contains(@href, '/tag/') or contains(@href, '/tags/') or contains(@href, 'tag=')"
+    " or contains(@href, '/keyword/')]"
+)
+KEYWORD_META = ("news_keywords", "keywords", "tags", "article:tag", "og:article:tag")
+SITE_NAME_META = ("og:site_name", "application-name", "sitename", "site_name", "twitter:site")
+_HTTP_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
+_MAX_TAGS = 20
+
+
+def http_url(value: str | None, base: str) -> str | None:
+    """``value`` as an absolute http(s) URL, or None."""
+    if not value or value.strip().startswith("data:"):
+        return None
+    url = absolutize(value.strip(), base)
+    return url if _HTTP_URL.match(url) else None
+
+
+class DateFound:
+    """A date, the text it was read from, and where."""
+
+    __slots__ = ("raw", "source", "value")
+
+    def __init__(self, value: datetime, raw: str, source: FieldSource) -> None:
+        self.value = value
+        self.raw = raw
+        self.source = source
+
+
+def _from_values(
+    values: list[str], source: FieldSource, tz: tzinfo, now: datetime | None
+) -> DateFound | None:
+    for raw in values:
+        value = parse_date(raw, tz=tz, now=now)
+        if value is not None:
+            return DateFound(value, clean_text(raw), source)
+    return None
+
+
+def extract_date_published(
+    ld: JsonLd,
+    meta: MetaTags,
+    tree: HtmlElement,
+    *,
+    after: str,
+    before: str,
+    page: str,
+    tz: tzinfo,
+    now: datetime | None,
+) -> tuple[DateFound | None, bool]:
+    """The publication date, and whether it was found where articles print theirs.
+
+    ``after`` and ``before`` are the text around the headline, ``page`` the
+    page's whole text. The second value is False for a date found only
+    somewhere in the page's text, which a listing has too.
+    """
+    found = _from_values([ld.date_published] if ld.date_published else [], "json-ld", tz, now)
+    if found is None:
+        found = _from_values(meta.all(*PUBLISHED_META), "meta", tz, now)
+    if found is None:
+        found = _from_values([str(v) for v in tree.xpath(TIME_XPATH)][:3], "selector", tz, now)
+    if found is not None:
+        return found, True
+    for zone in (after, before):
+        hit = search_date(zone, tz=tz, now=now)
+        if hit is not None:
+            return DateFound(hit[0], clean_text(hit[1]), "text"), True
+    for label in _DATE_LABEL.finditer(page, 0, min(len(page), 200_000)):
+        hit = search_date(page[label.end() : label.end() + 40], tz=tz, now=now)
+        if hit is not None:
+            return DateFound(hit[0], clean_text(hit[1]), "text"), False
+    hit = search_date(page, tz=tz, now=None)
+    if hit is not None:
+        return DateFound(hit[0], clean_text(hit[1]), "text"), False
+    return None, False
+
+
+def extract_date_modified(
+    ld: JsonLd, meta: MetaTags, *, tz: tzinfo, now: datetime | None
+) -> DateFound | None:
+    """The last modification date: JSON-LD, then meta tags."""
+    found = _from_values([ld.date_modified] if ld.date_modified else [], "json-ld", tz, now)
+    return found or _from_values(meta.all(*MODIFIED_META), "meta", tz, now)
+
+
+def _split_keywords(value: str) -> list[str]:
+    if re.search(r"[,，;；|、]", value):
+        parts = re.split(r"\s*[,，;；|、]\s*", value)
+    elif re.search(r"[\u4e00-\u9fff]", value):
+        parts = value.split()  # 凤凰网: "小花 小刚 纸片"
+    else:
+        parts = [value]
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _good_tag(name: str, title: str, longest: int = 30) -> bool:
+    if not 0 < len(name) <= longest or name.isdigit() or "<" in name:
+        return False
+    # Keywords that repeat the headline or a long piece of it are not tags.
+    return not (len(name) > 8 and name in title)
+
+
+def extract_tags(
+    ld: JsonLd,
+    meta: MetaTags,
+    scope: HtmlElement | None,
+    base_url: str,
+    title: str,
+) -> tuple[list[Tag], FieldSource | None]:
+    """Tags: tag-page links near the body, then JSON-LD keywords, then keyword metas."""
+    tags: list[Tag] = []
+    names: set[str] = set()
+    if scope is not None:
+        for anchor in scope.xpath(TAG_LINK_XPATH)[:100]:
+            name = clean_text(anchor.text_content()).lstrip("#").strip()
+            if _good_tag(name, title, longest=16) and name not in names:
+                names.add(name)
+                tags.append(Tag(name=name, url=http_url(anchor.get("href"), base_url)))
+        if tags:
+            return tags[:_MAX_TAGS], "selector"
+    source: FieldSource = "json-ld"
+    words = list(ld.keywords)
+    if not words:
+        source = "meta"
+        for value in meta.all(*KEYWORD_META):
+            words.extend(_split_keywords(value.replace(title, " ") if title else value))
+    for word in words:
+        name = clean_text(word)
+        if _good_tag(name, title) and name not in names:
+            names.add(name)
+            tags.append(Tag(name=name))
+    return tags[:_MAX_TAGS], (source if tags else None)
+
+
+def extract_site_name(
+    ld: JsonLd, meta: MetaTags, title_tag: str
+) -> tuple[str | None, FieldSource | None]:
+    """The site's name: og:site_name and friends, JSON-LD, then the ``<title>`` suffix."""
+    found = meta.first(*SITE_NAME_META)
+    if found and not found[0].startswith("@"):
+        return found[0], "meta"
+    if ld.site_name or ld.publisher:
+        return ld.site_name or ld.publisher, "json-ld"
+    headline = strip_site_suffix(title_tag)
+    rest = title_tag[len(headline) :] if title_tag.startswith(headline) else ""
+    parts = [p for p in re.split(r"\s*(?:--+|——+|[_|｜·•»\-–—])\s*", rest) if p.strip()]
+    if parts:
+        return clean_text(parts[-1]), "selector"
+    return None, None
+
+
+def extract_canonical_url(
+    tree: HtmlElement, meta: MetaTags, ld: JsonLd, base_url: str
+) -> tuple[str | None, FieldSource | None]:
+    """rel=canonical, then og:url, then the JSON-LD url; only on the page's own site."""
+    for href in tree.xpath("//link[@rel='canonical']/@href")[:1]:
+        url = http_url(str(href), base_url)
+        if url:
+            return url, "selector"
+    found = meta.first("og:url")
+    url = http_url(found[0], base_url) if found else None
+    if url:
+        return url, "meta"
+    url = http_url(ld.url, base_url)
+    if url and urlsplit(url).hostname == urlsplit(base_url).hostname:
+        return url, "json-ld"
+    return None, None
+
+
+def extract_description(ld: JsonLd, meta: MetaTags) -> tuple[str | None, FieldSource | None]:
+    """JSON-LD description, then description / og:description metas."""
+    if ld.description and clean_text(ld.description):
+        return clean_text(ld.description), "json-ld"
+    found = meta.first("description", "og:description", "twitter:description")
+    return (found[0], "meta") if found else (None, None)
+
+
+def meta_image(ld: JsonLd, meta: MetaTags, base_url: str) -> tuple[str | None, FieldSource | None]:
+    """The lead image the page declares (JSON-LD image, og:image), if not furniture."""
+    for url in ld.images:
+        absolute = http_url(url, base_url)
+        if absolute and not is_junk_image(absolute):
+            return absolute, "json-ld"
+    for value in meta.all("og:image", "og:image:url", "twitter:image", "image"):
+        absolute = http_url(value, base_url)
+        if absolute and not is_junk_image(absolute):
+            return absolute, "meta"
+    return None, None

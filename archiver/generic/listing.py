@@ -1,0 +1,186 @@
+"""Listing pages of any site: which links are articles, and where the next page is.
+
+``is_article_url`` judges a URL by its shape alone: dated paths, numeric ids,
+``.html``/``.shtml`` pages, ``/article/``, ``/news/``, long slugs, and not
+tag, category, index, search or login pages. ``next_page_url`` follows
+``rel=next``, ``下一页``/``next``/``›`` links, then the link to page N+1.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+from lxml.html import HtmlElement
+
+from archiver.clean import absolutize, clean_text
+
+__all__ = [
+    "article_links",
+    "is_article_url",
+    "next_page_url",
+    "page_number",
+    "same_site",
+]
+
+_NOT_ARTICLE_PATH = re.compile(
+    r"/(?:tags?|topics?|category|categories|catalog|channel|column|columns|list|lists|index"
+    r"|search|login|logout|register|signup|signin|user|users|member|members|account|author|authors"
+    r"|about|help|contact|feedback|rss|feed|sitemap|archive|archives|page|special|zhuanti"
+    r"|forum|forumdisplay|video|videos|live|download|app|apps|privacy|terms|jobs|ads?)"
+    r"(?:/|\.[a-z]+$|$|_|-\d*$)",
+    re.IGNORECASE,
+)
+_NOT_ARTICLE_FILE = re.compile(
+    r"(?:^|/)(?:index|default|home|main|list|search|login|tag|tags)[\w-]*\.(?:s?html?|php|aspx?|jsp)$"
+    r"|\.(?:jpe?g|png|gif|webp|svg|bmp|ico|css|js|json|xml|pdf|zip|rar|gz|exe|apk|dmg|mp[34]|avi"
+    r"|mov|flv|swf|txt|docx?|xlsx?|pptx?)$",
+    re.IGNORECASE,
+)
+_DATED = re.compile(
+    r"/(?:19|20)\d{2}[/_-]?(?:0?[1-9]|1[0-2])(?:[/_-]?(?:[0-2]?\d|3[01]))?(?:/|[_-]|$)"
+    r"|/(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01])\d*"
+    r"|(?:19|20)\d{2}[_-](?:0[1-9]|1[0-2])[_-](?:[0-2]\d|3[01])"
+)
+_NUMERIC_ID = re.compile(r"(?:^|[/_=-])[a-z]{0,4}\d{5,}(?:[_-]\d+)?(?:\.[a-z]+)?/?$", re.IGNORECASE)
+_ARTICLE_WORD = re.compile(
+    r"/(?:article|articles|news|story|stories|post|posts|p|a|c|doc|detail|details|content|view"
+    r"|newsview|show|blog|entry|info|read|html)/(?=.)",
+    re.IGNORECASE,
+)
+_PAGE_FILE = re.compile(r"\.(?:s?html?)$", re.IGNORECASE)
+_SLUG = re.compile(r"/[a-z0-9]+(?:-[a-z0-9]+){3,}/?$", re.IGNORECASE)
+_ARTICLE_QUERY = re.compile(r"^(?:id|aid|articleid|newsid|tid|docid|contentid|p)$", re.IGNORECASE)
+_PAGE_QUERY = re.compile(r"^(?:page|p|pg|pageno|pagenum|pageindex|paged|pn|start|offset)$", re.I)
+
+_NEXT_TEXT = re.compile(
+    r"^(?:下一页|下页|后一页|下一頁|次へ|次のページ|next|next page|next ›|next »|older|older posts"
+    r"|›|»|>|>>|→)$",
+    re.IGNORECASE,
+)
+_CURRENT_CLASS = re.compile(r"\b(?:current|active|cur|on|selected|now)\b", re.IGNORECASE)
+_PAGE_IN_URL = (
+    re.compile(r"[?&](?:page|p|pg|pageno|pagenum|pageindex|paged|pn)=(\d+)", re.I),
+    re.compile(r"/page/(\d+)/?$", re.I),
+    re.compile(r"[_-](\d{1,4})\.s?html?$", re.I),
+    re.compile(r"/(\d{1,4})/?$"),
+)
+_MAX_LINKS = 5_000
+
+# Two-label public suffixes under which sites register (example.com.cn).
+_SECOND_LEVEL = frozenset(
+    {"com", "net", "org", "gov", "edu", "ac", "co", "ne", "or", "go", "mil", "int", "sh", "bj"}
+)
+
+
+def _site_key(host: str) -> str:
+    labels = host.lower().rstrip(".").split(".")
+    if labels and labels[0] == "www":
+        labels = labels[1:]
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def same_site(url: str, other: str) -> bool:
+    """True when both URLs are on one registrable domain (news.x.com and x.com)."""
+    a, b = urlsplit(url).hostname or "", urlsplit(other).hostname or ""
+    return bool(a) and _site_key(a) == _site_key(b)
+
+
+def is_article_url(url: str) -> bool:
+    """True when ``url`` looks like an article page by its shape alone."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        return False
+    path = parts.path or "/"
+    if path in {"/", ""} and not parts.query:
+        return False
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if _NOT_ARTICLE_FILE.search(path):
+        return False
+    if any(_ARTICLE_QUERY.match(key) and value.isdigit() for key, value in query):
+        return not _NOT_ARTICLE_PATH.search(path)
+    dated = _DATED.search(path) is not None
+    numeric = _NUMERIC_ID.search(path) is not None
+    if _NOT_ARTICLE_PATH.search(path) and not (numeric and _PAGE_FILE.search(path)):
+        return False
+    if any(_PAGE_QUERY.match(key) for key, _ in query) and not (dated or numeric):
+        return False
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    if dated and ((last and not last.isdigit()) or numeric or len(last) > 4):
+        return True
+    if numeric:
+        return True
+    if _ARTICLE_WORD.search(path) and len(last) >= 5:
+        return True
+    if _SLUG.search(path):
+        return True
+    return bool(_PAGE_FILE.search(path) and re.search(r"\d{3,}", last))
+
+
+def _normalise(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+def article_links(root: HtmlElement, base_url: str) -> list[str]:
+    """Links of ``root`` that look like articles of the same site, in order, no repeats."""
+    seen: set[str] = {_normalise(base_url)}
+    found: list[str] = []
+    for count, anchor in enumerate(root.iter("a")):
+        if count > _MAX_LINKS:
+            break
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        url = _normalise(absolutize(href, base_url))
+        if url in seen or not same_site(url, base_url) or not is_article_url(url):
+            continue
+        seen.add(url)
+        found.append(url)
+    return found
+
+
+def page_number(url: str, root: HtmlElement | None = None) -> int | None:
+    """This page's number, from the URL or the pager's current item."""
+    for pattern in _PAGE_IN_URL[:2]:
+        match = pattern.search(url)
+        if match:
+            return int(match.group(1))
+    if root is not None:
+        for element in root.xpath(
+            "//*[self::span or self::a or self::li or self::strong or self::em or self::b]"
+            "[@class][string-length(normalize-space()) < 5]"
+        )[:400]:
+            text = clean_text(element.text_content())
+            if text.isdigit() and _CURRENT_CLASS.search(element.get("class") or ""):
+                return int(text)
+    return None
+
+
+def next_page_url(root: HtmlElement, base_url: str) -> str | None:
+    """The listing's next page: ``rel=next``, a 下一页/next link, or the link to page N+1."""
+    candidates = root.xpath("//link[@rel='next']/@href | //a[contains(@rel, 'next')]/@href")
+    for href in candidates:
+        url = absolutize(str(href), base_url)
+        if url.startswith(("http://", "https://")) and _normalise(url) != _normalise(base_url):
+            return url
+    anchors = list(root.iter("a"))[:_MAX_LINKS]
+    for anchor in anchors:
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:")):
+            continue
+        text = clean_text(anchor.text_content()) or clean_text(anchor.get("title") or "")
+        names = f"{anchor.get('class') or ''} {anchor.get('id') or ''}"
+        if _NEXT_TEXT.match(text) or re.search(r"\bnext\b|nextpage|page-next", names, re.I):
+            url = absolutize(href, base_url)
+            if _normalise(url) != _normalise(base_url):
+                return url
+    current = page_number(base_url, root) or 1
+    for anchor in anchors:
+        text = clean_text(anchor.text_content())
+        href = (anchor.get("href") or "").strip()
+        if text == str(current + 1) and href and not href.startswith(("#", "javascript:")):
+            return absolutize(href, base_url)
+    return None

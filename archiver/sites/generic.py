@@ -1,0 +1,302 @@
+"""The generic site: any news page no site module owns.
+
+``extract_article`` is a cascade per field (see ``archiver.generic``):
+JSON-LD, then OpenGraph and other meta tags, then what the page prints: the
+headline that matches ``<title>``, the byline after it (作者, 记者, 来源,
+出处, 编辑), the body found by text density. Where each value came from is
+recorded in ``Article.field_sources``. Listings, home pages, forum indexes,
+empty pages and non-HTML bytes raise ``NotAnArticle`` with the reason.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from zoneinfo import ZoneInfo
+
+from archiver.clean import body_images, clean_body, clean_text, lead_image
+from archiver.encoding import text_warnings
+from archiver.errors import NotAnArticle
+from archiver.generic.body import BodyChoice, Scan, find_body, prune_body, scan_page
+from archiver.generic.byline import clean_person, clean_source, read_byline
+from archiver.generic.fields import (
+    extract_canonical_url,
+    extract_date_modified,
+    extract_date_published,
+    extract_description,
+    extract_site_name,
+    extract_tags,
+    meta_image,
+)
+from archiver.generic.jsonld import read_json_ld
+from archiver.generic.listing import article_links, is_article_url, next_page_url, page_number
+from archiver.generic.metadata import (
+    MetaTags,
+    detect_language,
+    element_lines,
+    pick_title,
+    read_meta,
+    strip_site_suffix,
+    text_after,
+    text_before,
+)
+from archiver.models import Article, FieldSource, Listing
+from archiver.page import Page
+from archiver.sites.base import BEIJING, Site, SiteDefaults
+
+__all__ = ["GenericSite"]
+
+# Where a page's naive times are when no site settings say: by language.
+_ZONES = {"zh": BEIJING, "ja": ZoneInfo("Asia/Tokyo"), "ko": ZoneInfo("Asia/Seoul")}
+_UTC = ZoneInfo("UTC")
+_TITLE_META = ("og:title", "twitter:title", "articletitle", "headline", "title")
+_AUTHOR_META = (
+    "article:author",
+    "og:article:author",
+    "author",
+    "byl",
+    "dc.creator",
+    "twitter:creator",
+)
+_SOURCE_META = ("source", "contentsource", "mediaid", "og:source", "article:source")
+_LANG_META = ("content-language", "language", "og:locale", "dc.language")
+_MIN_BODY_CHARS = 40
+_LISTING_MIN_LINKS = 40
+_ARTICLE_OG_TYPES = frozenset({"article", "news", "newsarticle"})
+_MAX_BODY_TEXT = 200_000
+_MAX_PAGE_TEXT = 200_000
+
+
+def _is_binary_text(html: str) -> bool:
+    head = html[:1024]
+    if head.startswith(("%PDF-", "\x89PNG", "GIF8", "PK\x03\x04")) or "\x00" in head:
+        return True
+    return head.count("\ufffd") > len(head) * 0.2 if head else False
+
+
+class GenericSite(Site):
+    """Every http(s) URL: the fallback when no site module owns a page."""
+
+    name = "generic"
+
+    def __init__(self, defaults: SiteDefaults | None = None, *, name: str = "generic") -> None:
+        self.name = name
+        # Without settings, the time zone follows the page's language.
+        self._explicit_zone = defaults is not None
+        self.defaults = defaults or SiteDefaults()
+
+    def owns(self, url: str) -> bool:
+        return url.lower().startswith(("http://", "https://"))
+
+    def is_article_url(self, url: str) -> bool:
+        return is_article_url(url)
+
+    def _zone(self, language: str | None) -> tzinfo:
+        if self._explicit_zone:
+            return self.defaults.timezone
+        base = (language or "zh").split("-")[0]
+        return _ZONES.get(base, _UTC)
+
+    def extract_article(self, page: Page) -> Article:
+        url = page.url
+        content_type = next((v for k, v in page.headers.items() if k.lower() == "content-type"), "")
+        if content_type and not any(t in content_type.lower() for t in ("html", "xml", "text/")):
+            raise NotAnArticle("not-html", f"served as {content_type}", url=url)
+        if _is_binary_text(page.html):
+            raise NotAnArticle("not-html", "the body is binary data, not a web page", url=url)
+        if not page.html.strip():
+            raise NotAnArticle("empty", "the page is empty", url=url)
+        tree = page.tree
+        meta = read_meta(tree)
+        ld = read_json_ld(tree)
+        body_root = tree.find("body")
+        root = body_root if body_root is not None else tree
+        scan = scan_page(root)
+        title_tag = clean_text(tree.findtext(".//title") or "")
+        sources: dict[str, FieldSource] = {}
+
+        structured: list[tuple[str, FieldSource]] = []
+        if ld.headline:
+            structured.append((ld.headline, "json-ld"))
+        structured += [(v, "meta") for v in meta.all(*_TITLE_META)]
+        choice = pick_title(scan.headings, title_tag, structured)
+        if choice is None or not choice.title.strip():
+            raise NotAnArticle("no-title", "no headline or <title> on the page", url=url)
+        sources["title"] = choice.source
+
+        body = find_body(scan)
+        self._reject_non_article(page, scan, body, meta, ld.is_listing, ld.is_article)
+        assert body is not None  # _reject_non_article raised otherwise
+        body_text = element_lines(body.element, _MAX_BODY_TEXT)
+        page_text = root.text_content()[:_MAX_PAGE_TEXT]
+        if choice.element is not None:
+            after, before = text_after(choice.element), text_before(choice.element)
+        else:
+            after, before = text_before(body.element, 800), ""
+
+        declared = [tree.get("lang") or "", tree.get("xml:lang") or "", ld.language or ""]
+        declared += meta.all(*_LANG_META)
+        declared = [d for d in declared if d]
+        language = detect_language(declared, choice.title + "\n" + body_text)
+        tz = self._zone(language)
+        now = page.fetched_at
+
+        published, in_place = extract_date_published(
+            ld, meta, tree, after=after, before=before, page=page_text, tz=tz, now=now
+        )
+        if not (in_place or ld.is_article):
+            self._reject_undated(page, scan, body)
+
+        drop = [choice.element] if choice.element is not None else []
+        pruned = prune_body(body.element, drop)
+        body_html = clean_body(pruned, url)
+        images = body_images(pruned, url)
+        lead = lead_image(pruned, url)
+        if lead:
+            sources["lead_image"] = "selector"
+        else:
+            lead, lead_source = meta_image(ld, meta, url)
+            if lead_source:
+                sources["lead_image"] = lead_source
+        sources["body_html"] = "selector"
+        if images:
+            sources["images"] = "selector"
+
+        ending = body_text[-600:] + "\n" + text_after(body.element, 400)
+        byline = read_byline(after[:600], ending, body_text[:400])
+        authors = [a for a in (clean_person(n) for n in ld.authors) if a]
+        if authors:
+            sources["authors"] = "json-ld"
+        elif byline.authors:
+            authors, sources["authors"] = byline.authors, "text"
+        else:
+            authors = self._meta_authors(meta, title_tag)
+            if authors:
+                sources["authors"] = "meta"
+        editor = byline.editor
+        if editor:
+            sources["editor"] = "text"
+        else:
+            found = meta.first("editor", "article:editor")
+            editor = clean_person(found[0]) if found else None
+            if editor:
+                sources["editor"] = "meta"
+        source = byline.source
+        if source:
+            sources["source"] = "text"
+        else:
+            source = next((s for s in map(clean_source, meta.all(*_SOURCE_META)) if s), None)
+            if source:
+                sources["source"] = "meta"
+
+        modified = extract_date_modified(ld, meta, tz=tz, now=now)
+        if published is None and modified is not None:
+            published = modified  # a page that only says when it was updated
+        if published is not None:
+            sources["date_published"] = published.source
+        if modified is not None:
+            sources["date_modified"] = modified.source
+
+        scope = body.element.getparent()
+        scope = scope.getparent() if scope is not None and scope.getparent() is not None else scope
+        tags, tag_source = extract_tags(ld, meta, scope, url, choice.title)
+        if tag_source:
+            sources["tags"] = tag_source
+        site_name, site_source = extract_site_name(ld, meta, title_tag)
+        if site_source:
+            sources["site_name"] = site_source
+        elif self.defaults.site_name:
+            site_name, sources["site_name"] = self.defaults.site_name, "default"
+        canonical, canonical_source = extract_canonical_url(tree, meta, ld, url)
+        if canonical_source:
+            sources["canonical_url"] = canonical_source
+        description, description_source = extract_description(ld, meta)
+        if description_source:
+            sources["description"] = description_source
+        if language:
+            sources["language"] = "selector" if declared else "text"
+        if self.defaults.categories:
+            sources["categories"] = "default"
+
+        warnings = list(page.warnings)
+        for warning in text_warnings(choice.title + "\n" + body_html[:100_000]):
+            if warning not in warnings:
+                warnings.append(warning)
+        if ld.broken:
+            warnings.append("json-ld-broken")
+        return Article(
+            url=url,
+            canonical_url=canonical,
+            title=choice.title,
+            authors=authors,
+            editor=editor,
+            source=source,
+            site_name=clean_text(site_name) or None if site_name else None,
+            categories=list(self.defaults.categories),
+            tags=tags,
+            images=images,
+            lead_image=lead,
+            date_published=published.value if published else None,
+            date_published_raw=published.raw if published else None,
+            date_modified=modified.value if modified else None,
+            description=description,
+            language=language,
+            body_html=body_html,
+            fetched_at=page.fetched_at,
+            field_sources=sources,
+            warnings=warnings,
+        )
+
+    @staticmethod
+    def _meta_authors(meta: MetaTags, title_tag: str) -> list[str]:
+        authors: list[str] = []
+        suffix = title_tag[len(strip_site_suffix(title_tag)) :]
+        for value in meta.all(*_AUTHOR_META):
+            for name in value.split(","):
+                person = clean_person(name)
+                # Chinese CMSes put the site's name in the author meta (网易).
+                if person and person not in suffix and person not in authors:
+                    authors.append(person)
+        return authors[:10]
+
+    @staticmethod
+    def _reject_non_article(
+        page: Page,
+        scan: Scan,
+        body: BodyChoice | None,
+        meta: MetaTags,
+        json_listing: bool,
+        json_article: bool,
+    ) -> None:
+        url = page.url
+        og_type = (meta.first("og:type") or ("", ""))[0].lower()
+        if json_listing and og_type not in _ARTICLE_OG_TYPES:
+            raise NotAnArticle("listing", "the page's structured data calls it a list", url=url)
+        if body is None or body.text_length < _MIN_BODY_CHARS:
+            if scan.links >= _LISTING_MIN_LINKS and not json_article:
+                raise NotAnArticle("listing", f"{scan.links} links and no running text", url=url)
+            raise NotAnArticle("no-content", "no running text on the page", url=url)
+
+    @staticmethod
+    def _reject_undated(page: Page, scan: Scan, body: BodyChoice) -> None:
+        """A page with no article date, many links and little prose is a listing."""
+        if scan.links >= _LISTING_MIN_LINKS and (
+            body.link_density > 0.35 or body.text_length < 300
+        ):
+            raise NotAnArticle(
+                "listing",
+                f"{scan.links} links, {body.text_length} characters of text, no article date",
+                url=page.url,
+            )
+
+    def parse_listing(self, page: Page) -> Listing:
+        tree = page.tree
+        title = clean_text(tree.findtext(".//title") or "")
+        h1 = tree.find(".//h1")
+        name = clean_text(h1.text_content()) if h1 is not None else ""
+        return Listing(
+            url=page.url,
+            title=(name if name and name in title else strip_site_suffix(title)) or None,
+            article_urls=article_links(tree, page.url),
+            next_page=next_page_url(tree, page.url),
+            page_number=page_number(page.url, tree),
+        )
