@@ -192,6 +192,25 @@ def test_two_pages_share_one_key() -> None:
     ]
 
 
+def test_mydrivers_links_become_https_even_on_a_local_copy() -> None:
+    html = (
+        '<html><body><div class="news_bt" id="thread_subject">标题</div>'
+        '<div class="news_bt1_left">2022-07-29 16:51:41</div><div class="news_info">'
+        '<p><a href="//img1.mydrivers.com/img/1/a.jpg">'
+        '<img src="//img1.mydrivers.com/img/1/s_a.jpg"></a><a href="//other.example/x">x</a><a href="/tag/y.htm">y</a>'
+        '<a href="http://mydrivers.com.example/z">z</a></p>'
+        '<p class="bqian"><a href="//news.mydrivers.com/tag/t.htm">T</a></p></div></body></html>'
+    )
+    got = SITE.extract_article(Page(url="http://127.0.0.1:8000/1/792/792044.htm", html=html))
+    assert got.lead_image == "https://img1.mydrivers.com/img/1/s_a.jpg"
+    assert [i.url for i in got.images] == ["https://img1.mydrivers.com/img/1/a.jpg"]
+    assert got.tags[0].url == "https://news.mydrivers.com/tag/t.htm"
+    assert 'href="http://other.example/x"' in got.body_html
+    assert 'href="http://127.0.0.1:8000/tag/y.htm"' in got.body_html
+    assert 'href="http://mydrivers.com.example/z"' in got.body_html
+    assert got.canonical_url == "http://127.0.0.1:8000/1/792/792044.htm"
+
+
 # -- pages that are not articles -------------------------------------------------
 
 

@@ -58,6 +58,11 @@ PAGER = ("div.page_article", "#bnext", "div.pages", "div.page")
 DROP = ("a.jiucuo", "#AiSummaryLink", ".adds", "#news_guanzhu", "#dangbei_down")
 
 _LABEL = re.compile(r"(出处|来源|作者|责任编辑|编辑|人气|评论|阅读)\s*[：:]")
+# mydrivers.com serves every host over https; a protocol-relative link read on
+# a page fetched over http (a local copy, an old page) still means https.
+_HTTP_MYDRIVERS = re.compile(
+    r"^http://((?:[a-z0-9-]+\.)*mydrivers\.com)(?=[/?#:]|$)", re.IGNORECASE
+)
 _DATE = re.compile(
     r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
 )
@@ -79,6 +84,10 @@ def _article_id(url: str) -> tuple[int, int] | None:
     if match:
         return int(match.group(1)), int(match.group(2) or 1)
     return None
+
+
+def _https(url: str) -> str:
+    return _HTTP_MYDRIVERS.sub(r"https://\1", url)
 
 
 def _is_mydrivers(host: str) -> bool:
@@ -195,6 +204,10 @@ class MyDrivers(Site):
         # The pager is navigation: a merged multi-page post keeps none of it.
         drop = (*DROP, *(f"{css} > *" for css in PAGER))
         cleaned = clean_tree(body, page.url, drop_selectors=drop)
+        for element in cleaned.iter("a", "img"):
+            for attr in ("href", "src"):
+                if element.get(attr):
+                    element.set(attr, _https(element.get(attr)))
         body_html = inner_html(cleaned).strip()
         if not clean_text(cleaned.text_content()) and not cleaned.findall(".//img"):
             raise NotAnArticle("no-body", "no-body: the article body is empty", url=page.url)
@@ -284,7 +297,7 @@ class MyDrivers(Site):
                 if not name or name in tags:
                     continue
                 href = absolutize(link.get("href") or "", base_url)
-                url = href if href.lower().startswith(("http://", "https://")) else None
+                url = _https(href) if href.lower().startswith(("http://", "https://")) else None
                 tags[name] = Tag(name=name, url=url)
             if tags:
                 break
