@@ -197,7 +197,8 @@ def test_mydrivers_links_become_https_even_on_a_local_copy() -> None:
         '<html><body><div class="news_bt" id="thread_subject">标题</div>'
         '<div class="news_bt1_left">2022-07-29 16:51:41</div><div class="news_info">'
         '<p><a href="//img1.mydrivers.com/img/1/a.jpg">'
-        '<img src="//img1.mydrivers.com/img/1/s_a.jpg"></a><a href="//other.example/x">x</a><a href="/tag/y.htm">y</a>'
+        '<img src="//img1.mydrivers.com/img/1/s_a.jpg"></a>'
+        '<a href="//other.example/x">x</a><a href="/tag/y.htm">y</a>'
         '<a href="http://mydrivers.com.example/z">z</a></p>'
         '<p class="bqian"><a href="//news.mydrivers.com/tag/t.htm">T</a></p></div></body></html>'
     )
