@@ -22,7 +22,6 @@ from tests.hexo_support import (
     HEXO_DIR,
     NODE_MODULES,
     BuiltSite,
-    Entry,
     build_site,
     hostile_articles,
     mismatches,
@@ -265,21 +264,16 @@ def test_volantis_builds_offline_and_shows_lead_images(
     assert "class='headimg'" in index
 
 
-def _unescaped_title_in(html: str, entry: Entry) -> bool:
-    return entry.article.title in html
-
-
 @pytest.mark.hexo
-def test_volantis_prints_titles_unescaped(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Volantis 5.8 writes `<%- post.title %>` (raw HTML) where landscape
-    escapes: a title holding markup reaches the page as markup. The old
-    script's `<>` -> `_` hid this; with exact titles, landscape is the safe
-    default and Volantis is opt-in (see archiver/site.py)."""
+@pytest.mark.xfail(
+    strict=True,
+    reason="Volantis 5.8 prints titles raw (`<%- post.title %>`); landscape escapes them. "
+    "The old script's `<>` -> `_` hid this; with exact titles landscape is the default.",
+)
+def test_volantis_escapes_titles(tmp_path_factory: pytest.TempPathFactory) -> None:
     volantis = shared_site(tmp_path_factory, "volantis")
     hexo = read_hexo_posts(volantis.root)
     posts = {p["source"]: p for p in hexo["posts"]}
     script = next(e for e in volantis.by_origin("hostile:") if e.name == "script-tag")
-    html = (volantis.root / "public" / posts[script.source]["path"] / "index.html").read_text(
-        encoding="utf-8"
-    )
-    assert _unescaped_title_in(html, script)
+    page = volantis.root / "public" / posts[script.source]["path"] / "index.html"
+    assert script.article.title not in page.read_text(encoding="utf-8")
