@@ -129,6 +129,9 @@ class ReportExtension:
             self.crawler.stats.get_stats(), state, time.monotonic() - self.started
         )
         report["finish_reason"] = reason
+        if reason != "finished":
+            # start_error, shutdown (Ctrl-C), closespider...: the run did not do its job.
+            report["failed"].append({"url": "", "reason": f"the crawl ended early: {reason}"})
         self.report = report
         self.crawler.archiver_report = report
         if self.path:

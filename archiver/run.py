@@ -64,7 +64,7 @@ def run_spider(
     if spider not in loader.list():
         raise LookupError(f"no spider {spider!r}; spiders: {', '.join(sorted(loader.list()))}")
     with ArchiveLock(root):
-        process = CrawlerProcess(settings, install_root_handler=not options.get("quiet"))
+        process = CrawlerProcess(settings)
         crawler = process.create_crawler(spider)
         process.crawl(crawler, **{k: v for k, v in arguments.items() if v not in (None, "")})
         process.start()
@@ -152,7 +152,7 @@ def run_sources(path: Path, options: Mapping[str, Any]) -> dict[str, Any]:
     root = Path(settings.get("ARCHIVER_OUTPUT"))
     started = time.monotonic()
     with ArchiveLock(root):
-        process = CrawlerProcess(settings, install_root_handler=not options.get("quiet"))
+        process = CrawlerProcess(settings)
         crawlers = []
         for source in sources:
             spider, arguments = source.spider()

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import scrapy
@@ -25,7 +26,10 @@ from archiver.models import Article
 from archiver.names import title_key
 from archiver.sites import Site, site_for_url
 
-__all__ = ["ArchiveSpider"]
+__all__ = ["DEFAULT_CHANNEL", "DEFAULT_GROUP", "ArchiveSpider"]
+
+DEFAULT_GROUP = "新媒体"
+DEFAULT_CHANNEL = "最新"
 
 
 @dataclass
@@ -321,6 +325,10 @@ class ArchiveSpider(scrapy.Spider):
         if len(parts.bodies) > 1:
             update["body_html"] = "\n".join(parts.bodies)
         categories = self.categories or list(article.categories or site.defaults.categories)
+        if not categories:
+            # What the old archive did for every feed: group / the site's name / 最新.
+            name = article.site_name or site.defaults.site_name or urlsplit(url).hostname or "?"
+            categories = [DEFAULT_GROUP, name, DEFAULT_CHANNEL]
         if listing is not None and listing.tag and not self.categories and len(categories) >= 3:
             categories = [*categories[:2], listing.tag]
         if self.group and not self.categories and categories:
@@ -332,6 +340,8 @@ class ArchiveSpider(scrapy.Spider):
             update["site_name"] = listing.site_label
         if self.forced_site_name:
             update["site_name"] = self.forced_site_name
+        elif not article.site_name and "site_name" not in update and len(categories) >= 2:
+            update["site_name"] = categories[1]
         hint = listing.hints.get(url) if listing is not None else None
         if article.date_published is None and hint is not None and hint.published is not None:
             update["date_published"] = hint.published
