@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from archiver.clean import (
@@ -105,9 +108,20 @@ def _article_url(base: str, ident: int, page: int = 1) -> str:
     return urlunsplit((parts.scheme or "https", parts.netloc, path, "", ""))
 
 
+@lru_cache(maxsize=64)
+def _css(selector: str) -> CSSSelector:
+    return CSSSelector(selector)
+
+
+def _select(tree: HtmlElement, selector: str) -> list[HtmlElement]:
+    # Compiled once: compiling CSS to XPath costs more than running it.
+    found: list[HtmlElement] = _css(selector)(tree)
+    return found
+
+
 def _first(tree: HtmlElement, selectors: tuple[str, ...]) -> HtmlElement | None:
     for css in selectors:
-        found = tree.cssselect(css)
+        found = _select(tree, css)
         if found:
             element: HtmlElement = found[0]
             return element
@@ -212,61 +226,43 @@ class MyDrivers(Site):
         if not clean_text(cleaned.text_content()) and not cleaned.findall(".//img"):
             raise NotAnArticle("no-body", "no-body: the article body is empty", url=page.url)
 
-        sources: dict[str, FieldSource] = {"title": "selector", "body_html": "selector"}
-        header = _first(tree, HEADER)
-        header_text = _fields_text(header)
+        header_text = _fields_text(_first(tree, HEADER))
         labels = _labelled(header_text)
-        date_text = header_text or _text(body.getparent())
-        article = Article(
+        dated = _parse_date(header_text or _text(body.getparent()), self)
+        description = _select(tree, 'meta[name="description"]')
+        fields: dict[str, Any] = {}
+        sources: dict[str, FieldSource] = {}
+
+        def found(name: str, value: Any, source: FieldSource) -> None:
+            if value:
+                fields[name] = value
+                sources[name] = source
+
+        found("title", title, "selector")
+        found("body_html", body_html, "selector")
+        found("canonical_url", self.canonical_url(page.url), "url")
+        found("site_name", self.defaults.site_name, "default")
+        found("categories", list(self.defaults.categories), "default")
+        found("language", "zh-CN", "default")
+        if dated:
+            found("date_published", dated[0], "text")
+            fields["date_published_raw"] = dated[1]
+        found("source", labels.get("出处") or labels.get("来源"), "text")
+        found("authors", self._authors(tree, labels), "text")
+        found("editor", self._editor(tree, labels), "text")
+        tags = self._tags(body.getparent(), page.url) or self._tags(tree, page.url)
+        found("tags", tags, "selector")
+        found("images", body_images(cleaned, page.url), "selector")
+        found("lead_image", lead_image(cleaned, page.url), "selector")
+        if description:
+            found("description", clean_text(description[0].get("content")), "meta")
+        return Article(
             url=page.url,
-            canonical_url=self.canonical_url(page.url),
-            title=title,
-            body_html=body_html,
-            site_name=self.defaults.site_name,
-            categories=list(self.defaults.categories),
-            language="zh-CN",
             fetched_at=page.fetched_at,
             warnings=list(page.warnings),
+            field_sources=sources,
+            **fields,
         )
-        sources.update(canonical_url="url", site_name="default", categories="default")
-        sources["language"] = "default"
-
-        dated = _parse_date(date_text, self)
-        if dated:
-            article.date_published, article.date_published_raw = dated
-            sources["date_published"] = "text"
-
-        source = labels.get("出处") or labels.get("来源")
-        if source:
-            article.source = source
-            sources["source"] = "text"
-        authors = self._authors(tree, labels)
-        if authors:
-            article.authors = authors
-            sources["authors"] = "text"
-        editor = self._editor(tree, labels)
-        if editor:
-            article.editor = editor
-            sources["editor"] = "text"
-
-        tags = self._tags(body.getparent(), page.url) or self._tags(tree, page.url)
-        if tags:
-            article.tags = tags
-            sources["tags"] = "selector"
-        images = body_images(cleaned, page.url)
-        if images:
-            article.images = images
-            sources["images"] = "selector"
-        lead = lead_image(cleaned, page.url)
-        if lead:
-            article.lead_image = lead
-            sources["lead_image"] = "selector"
-        description = tree.cssselect('meta[name="description"]')
-        if description and clean_text(description[0].get("content")):
-            article.description = clean_text(description[0].get("content"))
-            sources["description"] = "meta"
-        article.field_sources = sources
-        return article
 
     def _authors(self, tree: HtmlElement, labels: dict[str, str]) -> list[str]:
         # Mobile: `<li class="writer">作者：X</li>`, glued to the date in the header text.
@@ -280,7 +276,7 @@ class MyDrivers(Site):
 
     def _editor(self, tree: HtmlElement, labels: dict[str, str]) -> str | None:
         for css in EDITOR:
-            for element in tree.cssselect(css):
+            for element in _select(tree, css):
                 found = _labelled(_fields_text(element))
                 name = found.get("责任编辑") or found.get("编辑")
                 if name:
@@ -292,7 +288,7 @@ class MyDrivers(Site):
             return []
         tags: dict[str, Tag] = {}
         for css in TAGS:
-            for link in tree.cssselect(css):
+            for link in _select(tree, css):
                 name = _tag_name(link)
                 if not name or name in tags:
                     continue
@@ -357,7 +353,7 @@ class MyDrivers(Site):
     def _next_page(self, page: Page, number: int) -> str | None:
         here = page.url.split("#", 1)[0]
         candidates: list[HtmlElement] = [
-            *page.tree.cssselect("a[rel~=next], link[rel~=next], a.next, a.nextpage, a.page_next"),
+            *_select(page.tree, "a[rel~=next], link[rel~=next], a.next, a.nextpage, a.page_next"),
             *(a for a in page.tree.iter("a") if _NEXT_TEXT.match(_text(a))),
             *(a for a in page.tree.iter("a") if _text(a) == str(number + 1) and _in_pager(a)),
         ]
