@@ -81,10 +81,13 @@ _MONTH_DAY_YEAR = re.compile(
     + _EN_TIME,
     re.IGNORECASE,
 )
-# Month and day without a year (toutiao, weibo): 09月05日 11:10, 09-05 11:10.
+# Month and day without a year (toutiao, weibo, baijiahao): 09月05日 11:10,
+# 09-05 11:10, 09-0511:10 (date and time in two spans, nothing between).
 _NO_YEAR = re.compile(
-    r"(?<!\d)(?P<m>\d{1,2})\s*(?:月\s*(?P<d1>\d{1,2})\s*日|-(?P<d2>\d{1,2})(?=\s))" + _TIME
+    r"(?<![\d-])(?P<m>\d{1,2})\s*(?:月\s*(?P<d1>\d{1,2})\s*日|-(?P<d2>\d{2}|\d(?=\s)))" + _TIME
 )
+# A two-digit year, only with a time: 18-03-08 23:16 (baijiahao).
+_SHORT_YEAR = re.compile(r"(?<![\d-])(?P<yy>\d{2})-(?P<m>\d{1,2})-(?P<d>\d{2})(?!\d{3})" + _TIME)
 _RELATIVE = re.compile(
     r"(?P<n>\d+|半|一|两|几)\s*(?P<unit>秒|分钟|分|小时|个小时|天|日|周|星期|个月|月|年)"
     r"前"
@@ -117,6 +120,8 @@ _UNIT_SECONDS = {
     "month": 30 * 86400,
     "year": 365 * 86400,
 }
+# 刚刚, 今天, 昨天 without a time count as a date only in a text this short.
+_BARE_DAY_MAX = 12
 _SMALL_NUMBERS = {"半": 0.5, "一": 1, "两": 2, "几": 3, "a": 1, "an": 1, "one": 1}
 _DAY_OFFSET = {"刚刚": 0, "今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
 
@@ -175,7 +180,8 @@ def _build(
 def _absolute(match: re.Match[str], tz: tzinfo) -> datetime | None:
     groups = match.groupdict()
     month = _MONTHS[groups["mon"].lower()] if groups.get("mon") else int(groups["m"])
-    return _build(int(groups["y"]), month, int(groups["d"]), match, tz)
+    year = 2000 + int(groups["yy"]) if groups.get("yy") else int(groups["y"])
+    return _build(year, month, int(groups["d"]), match, tz)
 
 
 def _relative(match: re.Match[str], now: datetime) -> datetime:
@@ -220,7 +226,7 @@ def search_date(
         return None
     text = text[:MAX_SEARCH_CHARS]
     best: tuple[int, datetime, str] | None = None
-    for pattern in (_CHINESE, _NUMERIC, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
+    for pattern in (_CHINESE, _NUMERIC, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _SHORT_YEAR):
         # Later patterns only need to look before the best match so far.
         end = best[0] + 1 if best is not None else len(text)
         for match in pattern.finditer(text, 0, end):
@@ -239,6 +245,8 @@ def search_date(
     for match in _ENGLISH_RELATIVE.finditer(text):
         return _relative(match, now), match.group()
     for match in _NAMED_DAY.finditer(text):
+        if match.group("H") is None and len(text.strip()) > _BARE_DAY_MAX:
+            continue  # a bare 今天 in running text is a word, not a date
         value = _named_day(match, now)
         if value is not None:
             return value, match.group().strip()

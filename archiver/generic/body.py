@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 
 from lxml import etree
-from lxml.html import HtmlElement
+
+from archiver.generic.tree import Element, text_of
 
 __all__ = ["BodyChoice", "find_body", "prune_body"]
 
@@ -100,7 +101,7 @@ _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECAS
 class BodyChoice:
     """The body element and what was measured on it."""
 
-    element: HtmlElement
+    element: Element
     text_length: int
     """Characters of text, whitespace excluded, outside links."""
     link_density: float
@@ -108,7 +109,7 @@ class BodyChoice:
     score: float
 
 
-def _weight(element: HtmlElement) -> float:
+def _weight(element: Element) -> float:
     names = f"{element.get('class') or ''} {element.get('id') or ''}"
     if not names.strip():
         return 0.0
@@ -129,7 +130,7 @@ def _visible_length(text: str) -> int:
     return len(text) - sum(text.count(c) for c in _WHITESPACE)
 
 
-def _own_text(element: HtmlElement) -> str:
+def _own_text(element: Element) -> str:
     parts = [element.text or ""]
     for child in element:
         if child.tail:
@@ -137,12 +138,12 @@ def _own_text(element: HtmlElement) -> str:
     return "".join(parts)
 
 
-def _text_stats(element: HtmlElement) -> tuple[int, int]:
+def _text_stats(element: Element) -> tuple[int, int]:
     """(all text, text inside links), whitespace excluded; C-level iteration only."""
-    total = _visible_length(element.text_content())
+    total = _visible_length(text_of(element))
     for node in element.iter("script", "style", "noscript", "template", "textarea"):
-        total -= _visible_length(node.text_content())
-    linked = sum(_visible_length(a.text_content()) for a in element.iter("a"))
+        total -= _visible_length(text_of(node))
+    linked = sum(_visible_length(text_of(a)) for a in element.iter("a"))
     return max(total, 0), min(linked, max(total, 0))
 
 
@@ -150,12 +151,12 @@ def _text_stats(element: HtmlElement) -> tuple[int, int]:
 class Scan:
     """What one pass over the page found: block scores, headline candidates, links."""
 
-    scores: dict[HtmlElement, float]
-    headings: list[HtmlElement]
+    scores: dict[Element, float]
+    headings: list[Element]
     links: int
 
 
-def _add(scores: dict[HtmlElement, float], holder: HtmlElement | None, text: str) -> None:
+def _add(scores: dict[Element, float], holder: Element | None, text: str) -> None:
     stripped = text.strip()
     if len(stripped) < 10:
         return
@@ -175,14 +176,14 @@ def _add(scores: dict[HtmlElement, float], holder: HtmlElement | None, text: str
         holder = holder.getparent()
 
 
-def scan_page(root: HtmlElement) -> Scan:
+def scan_page(root: Element) -> Scan:
     """One bounded pass over ``root``: score text holders, collect headings and links.
 
     Each text scores by length and punctuation; the score goes to the block
     holding it, half to its parent and a quarter to its grandparent.
     """
-    scores: dict[HtmlElement, float] = {}
-    headings: list[HtmlElement] = []
+    scores: dict[Element, float] = {}
+    headings: list[Element] = []
     links = 0
     for visited, element in enumerate(root.iter()):
         if visited > MAX_ELEMENTS:
@@ -226,9 +227,9 @@ def find_body(scan: Scan) -> BodyChoice | None:
     return best
 
 
-def _subtree_stats(root: HtmlElement) -> dict[HtmlElement, tuple[int, int]]:
+def _subtree_stats(root: Element) -> dict[Element, tuple[int, int]]:
     """(text, link text) of every element under ``root``, in one post-order pass."""
-    stats: dict[HtmlElement, tuple[int, int]] = {}
+    stats: dict[Element, tuple[int, int]] = {}
     for event, node in etree.iterwalk(root, events=("end",)):
         del event
         if not isinstance(node.tag, str) or node.tag in _SKIP:
@@ -245,7 +246,7 @@ def _subtree_stats(root: HtmlElement) -> dict[HtmlElement, tuple[int, int]]:
     return stats
 
 
-def prune_body(element: HtmlElement, drop: list[HtmlElement] | None = None) -> HtmlElement:
+def prune_body(element: Element, drop: list[Element] | None = None) -> Element:
     """A copy of ``element`` without navigation, link lists, hidden and junk blocks.
 
     ``drop`` names elements of the original tree to leave out (the headline,
@@ -263,7 +264,7 @@ def prune_body(element: HtmlElement, drop: list[HtmlElement] | None = None) -> H
         for node in marked:
             del node.attrib[marker]
     stats = _subtree_stats(body)
-    doomed: list[HtmlElement] = []
+    doomed: list[Element] = []
     for node in body.iterdescendants():
         if not isinstance(node.tag, str):
             continue

@@ -20,7 +20,7 @@ _NEXT_LABEL = (
 )
 _VALUE = r"[^\s:：|｜,，;；。、()（）\[\]【】<>《》\"“”'‘’!！?？]{1,40}"
 # Group of names: 2-5 Han characters (or a Latin name) separated by spaces or 、
-_NAME = r"(?:[\u4e00-\u9fff·]{2,5}|[A-Za-z][A-Za-z.'-]{1,20}(?: [A-Za-z][A-Za-z.'-]{1,20}){0,2})"
+_NAME = r"(?:[\u4e00-\u9fff·]{2,12}|[A-Za-z][A-Za-z.'-]{1,20}(?: [A-Za-z][A-Za-z.'-]{1,20}){0,2})"
 _NAMES = _NAME + r"(?:(?:\s+|\s*[、，,和]\s*)" + _NAME + r"){0,3}"
 
 _SOURCE = re.compile(
@@ -30,9 +30,16 @@ _SOURCE = re.compile(
 # In a short byline line the colon may be missing: "来源CSDN| 作者魏星".
 _SOURCE_BARE = re.compile(r"(?<![图片照视频数据资料])(?:来源|出处)(?P<value>" + _VALUE + ")")
 _AUTHOR = re.compile(
-    r"(?:作\s*者|撰\s*文|文\s*(?=[/|｜])|作者署名)\s*(?:[:：/|｜]|\s)\s*(?P<value>" + _NAMES + ")"
+    r"(?:作\s*者|撰\s*文|[文图]\s*/\s*[文图]|文\s*(?=[/|｜])|作者署名)\s*(?:[:：/|｜]|\s)\s*"
+    r"(?P<value>" + _NAMES + ")"
 )
-_AUTHOR_BARE = re.compile(r"作者(?P<value>" + _NAMES + ")")
+# A credit closing the article: "（文/图 刘玺东 易赛楠）", "(作者：X)".
+_AUTHOR_CLOSING = re.compile(
+    r"[（(]\s*(?:[文图]\s*/\s*[文图]|文|作者|撰文|记者)\s*[:：/|｜]?\s*(?P<value>"
+    + _NAMES
+    + r")\s*[)）]"
+)
+_AUTHOR_BARE = re.compile(r"作者(?P<value>" + _NAMES + r")(?=\s|$|[|｜,，])")
 _EDITOR = re.compile(
     r"(?:责任编辑|责编|编辑|值班编辑|本文编辑)\s*(?:[:：/|｜]|\s)\s*(?P<value>" + _VALUE + ")"
 )
@@ -51,9 +58,11 @@ _PHOTO = re.compile(r"^\s*摄")
 
 _NOT_A_NAME = re.compile(
     r"^(?:未知|佚名|匿名|admin|administrator|本站|小编|网友|null|none|undefined|unknown"
-    r"|name|编辑部|\d+|.*@.*|.*\.(?:com|cn|net|org).*)$",
+    r"|name|编辑部|整合|综合|报道|编译|发自|摄影?|实习生|通讯员|特约|供图|制图|\d+|.*@.*"
+    r"|.*\.(?:com|cn|net|org).*|.*(?:文章|简介|主页|相关|推荐|更多|关注|最新|阅读|评论).*)$",
     re.IGNORECASE,
 )
+_INNER_LABEL = re.compile(r"作者|记者")
 _TRAILING_JUNK = re.compile(r"(?:\d+.*|[-·_]+)$")
 _SHORT_LINE = 80
 
@@ -101,13 +110,23 @@ def clean_source(value: str | None) -> str | None:
 def _split_names(value: str) -> list[str]:
     names: list[str] = []
     for name in re.split(r"\s+|\s*[、，,和]\s*", value):
+        # "观察者网专栏作者 王文": the words before an inner label describe the
+        # person named after it.
+        parts = _INNER_LABEL.split(name)
+        name = parts[-1]
         cleaned = clean_person(_cut(name))
         if cleaned and cleaned not in names:
             names.append(cleaned)
     return names
 
 
+# A label at the end of a line takes its value from the next line
+# ("责任编辑:" then "于文凯" in the next element).
+_LABEL_AT_END = re.compile(r"(责任编辑|编辑|责编|作者|来源|出处|记者)\s*([:：])\s*\n\s*")
+
+
 def _lines(text: str) -> list[str]:
+    text = _LABEL_AT_END.sub(r"\1\2", text)
     return [line.strip() for line in text.split("\n") if line.strip()]
 
 
@@ -139,10 +158,14 @@ def read_byline(header: str, tail: str, lead: str) -> Byline:
             match = _EDITOR_BRACKET.search(line) or _EDITOR.search(line)
             if match:
                 byline.editor = clean_person(_cut(match.group("value")))
-        if byline.source is None and len(line) <= 40:
+        if byline.source is None and len(line) <= _SHORT_LINE:
             match = _SOURCE.search(line)
             if match:
                 byline.source = clean_source(_cut(match.group("value")))
+        if not byline.authors:
+            match = _AUTHOR_CLOSING.search(line)
+            if match:
+                byline.authors = _split_names(match.group("value"))
     if not byline.authors:
         for line in _lines(lead)[:6]:
             match = _REPORTER_BRACKET.search(line)

@@ -10,12 +10,11 @@ import re
 from datetime import datetime, tzinfo
 from urllib.parse import urlsplit
 
-from lxml.html import HtmlElement
-
 from archiver.clean import absolutize, clean_text, is_junk_image
 from archiver.dates import parse_date, search_date
 from archiver.generic.jsonld import JsonLd
 from archiver.generic.metadata import MetaTags, strip_site_suffix
+from archiver.generic.tree import Element, text_of
 from archiver.models import FieldSource, Tag
 
 __all__ = [
@@ -123,19 +122,23 @@ def _from_values(
 def extract_date_published(
     ld: JsonLd,
     meta: MetaTags,
-    tree: HtmlElement,
+    tree: Element,
     *,
     after: str,
     before: str,
     page: str,
+    modified: DateFound | None,
     tz: tzinfo,
     now: datetime | None,
 ) -> tuple[DateFound | None, bool]:
     """The publication date, and whether it was found where articles print theirs.
 
-    ``after`` and ``before`` are the text around the headline, ``page`` the
-    page's whole text. The second value is False for a date found only
-    somewhere in the page's text, which a listing has too.
+    JSON-LD, meta tags, ``<time>``, then the text around the headline
+    (``after`` and ``before``), then the modification date ``modified``
+    (a page that only says when it was updated), then a labelled date
+    (发布时间：...) or the first date anywhere in ``page``, the page's text.
+    The second value is False for a date found only in the page's text at
+    large, which a listing has too.
     """
     found = _from_values([ld.date_published] if ld.date_published else [], "json-ld", tz, now)
     if found is None:
@@ -148,6 +151,8 @@ def extract_date_published(
         hit = search_date(zone, tz=tz, now=now)
         if hit is not None:
             return DateFound(hit[0], clean_text(hit[1]), "text"), True
+    if modified is not None:
+        return modified, True
     for label in _DATE_LABEL.finditer(page, 0, min(len(page), 200_000)):
         hit = search_date(page[label.end() : label.end() + 40], tz=tz, now=now)
         if hit is not None:
@@ -186,7 +191,7 @@ def _good_tag(name: str, title: str, longest: int = 30) -> bool:
 def extract_tags(
     ld: JsonLd,
     meta: MetaTags,
-    scope: HtmlElement | None,
+    scope: Element | None,
     base_url: str,
     title: str,
 ) -> tuple[list[Tag], FieldSource | None]:
@@ -195,7 +200,7 @@ def extract_tags(
     names: set[str] = set()
     if scope is not None:
         for anchor in scope.xpath(TAG_LINK_XPATH)[:100]:
-            name = clean_text(anchor.text_content()).lstrip("#").strip()
+            name = clean_text(text_of(anchor)).lstrip("#").strip()
             if _good_tag(name, title, longest=16) and name not in names:
                 names.add(name)
                 tags.append(Tag(name=name, url=http_url(anchor.get("href"), base_url)))
@@ -233,7 +238,7 @@ def extract_site_name(
 
 
 def extract_canonical_url(
-    tree: HtmlElement, meta: MetaTags, ld: JsonLd, base_url: str
+    tree: Element, meta: MetaTags, ld: JsonLd, base_url: str
 ) -> tuple[str | None, FieldSource | None]:
     """rel=canonical, then og:url, then the JSON-LD url; only on the page's own site."""
     for href in tree.xpath("//link[@rel='canonical']/@href")[:1]:

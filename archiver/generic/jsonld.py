@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml.html import HtmlElement
+from archiver.generic.tree import Element
 
 __all__ = ["ARTICLE_TYPES", "JsonLd", "read_json_ld"]
 
@@ -242,7 +242,7 @@ def _salvage(result: JsonLd, text: str) -> None:
         result.authors = [name] if name else []
 
 
-def read_json_ld(tree: HtmlElement) -> JsonLd:
+def read_json_ld(tree: Element) -> JsonLd:
     """The article described by the page's JSON-LD scripts (first article node wins)."""
     result = JsonLd()
     scripts = tree.xpath(

@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
-from lxml.html import HtmlElement
-
 from archiver.clean import absolutize, clean_text
+from archiver.generic.tree import Element, text_of
 
 __all__ = [
     "article_links",
@@ -124,7 +123,7 @@ def _normalise(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
 
 
-def article_links(root: HtmlElement, base_url: str) -> list[str]:
+def article_links(root: Element, base_url: str) -> list[str]:
     """Links of ``root`` that look like articles of the same site, in order, no repeats."""
     seen: set[str] = {_normalise(base_url)}
     found: list[str] = []
@@ -142,7 +141,7 @@ def article_links(root: HtmlElement, base_url: str) -> list[str]:
     return found
 
 
-def page_number(url: str, root: HtmlElement | None = None) -> int | None:
+def page_number(url: str, root: Element | None = None) -> int | None:
     """This page's number, from the URL or the pager's current item."""
     for pattern in _PAGE_IN_URL[:2]:
         match = pattern.search(url)
@@ -153,13 +152,13 @@ def page_number(url: str, root: HtmlElement | None = None) -> int | None:
             "//*[self::span or self::a or self::li or self::strong or self::em or self::b]"
             "[@class][string-length(normalize-space()) < 5]"
         )[:400]:
-            text = clean_text(element.text_content())
+            text = clean_text(text_of(element))
             if text.isdigit() and _CURRENT_CLASS.search(element.get("class") or ""):
                 return int(text)
     return None
 
 
-def next_page_url(root: HtmlElement, base_url: str) -> str | None:
+def next_page_url(root: Element, base_url: str) -> str | None:
     """The listing's next page: ``rel=next``, a 下一页/next link, or the link to page N+1."""
     candidates = root.xpath("//link[@rel='next']/@href | //a[contains(@rel, 'next')]/@href")
     for href in candidates:
@@ -171,7 +170,7 @@ def next_page_url(root: HtmlElement, base_url: str) -> str | None:
         href = (anchor.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:")):
             continue
-        text = clean_text(anchor.text_content()) or clean_text(anchor.get("title") or "")
+        text = clean_text(text_of(anchor)) or clean_text(anchor.get("title") or "")
         names = f"{anchor.get('class') or ''} {anchor.get('id') or ''}"
         if _NEXT_TEXT.match(text) or re.search(r"\bnext\b|nextpage|page-next", names, re.I):
             url = absolutize(href, base_url)
@@ -179,7 +178,7 @@ def next_page_url(root: HtmlElement, base_url: str) -> str | None:
                 return url
     current = page_number(base_url, root) or 1
     for anchor in anchors:
-        text = clean_text(anchor.text_content())
+        text = clean_text(text_of(anchor))
         href = (anchor.get("href") or "").strip()
         if text == str(current + 1) and href and not href.startswith(("#", "javascript:")):
             return absolutize(href, base_url)

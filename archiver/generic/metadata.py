@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from lxml import etree
-from lxml.html import HtmlElement
 
 from archiver.clean import clean_text
+from archiver.generic.tree import Element, text_of
 from archiver.models import FieldSource
 
 __all__ = [
@@ -22,8 +22,10 @@ __all__ = [
     "TitleChoice",
     "detect_language",
     "element_lines",
+    "headline_before",
     "pick_title",
     "read_meta",
+    "squeeze",
     "strip_site_suffix",
     "text_after",
     "text_before",
@@ -120,7 +122,7 @@ class MetaTags:
         return None
 
 
-def read_meta(tree: HtmlElement) -> MetaTags:
+def read_meta(tree: Element) -> MetaTags:
     """Every ``<meta>`` with a name, property, itemprop or http-equiv and content."""
     meta = MetaTags()
     for element in tree.iter("meta"):
@@ -135,7 +137,7 @@ def read_meta(tree: HtmlElement) -> MetaTags:
     return meta
 
 
-def element_lines(element: HtmlElement, limit: int = 20_000, *, tail: bool = False) -> str:
+def element_lines(element: Element, limit: int = 20_000, *, tail: bool = False) -> str:
     """The text of ``element`` with a line break at each block element.
 
     Scripts, styles and the like are left out. Bounded: reading stops after
@@ -170,18 +172,28 @@ def element_lines(element: HtmlElement, limit: int = 20_000, *, tail: bool = Fal
     return "".join(parts)
 
 
-def text_after(element: HtmlElement, limit: int = 1500) -> str:
+_BLANKS = re.compile(r"[ \t\r\f\v\xa0\u3000]+")
+_BREAKS = re.compile(r" ?\n[\s]*")
+
+
+def squeeze(text: str) -> str:
+    """``text`` with runs of spaces made one space and of blank lines one line break."""
+    return _BREAKS.sub("\n", _BLANKS.sub(" ", text)).strip()
+
+
+def text_after(element: Element, limit: int = 1500) -> str:
     """The page's text that follows ``element`` (its siblings, then its ancestors')."""
     parts = [element.tail or ""]
     size = len(parts[0])
-    node: HtmlElement | None = element
+    limit_raw = limit * 3
+    node: Element | None = element
     levels = 0
-    while node is not None and size < limit and levels < 12:
+    while node is not None and size < limit_raw and levels < 12:
         for sibling in node.itersiblings():
-            chunk = element_lines(sibling, limit - size, tail=True)
+            chunk = element_lines(sibling, limit_raw - size, tail=True)
             parts.append(chunk)
             size += len(chunk)
-            if size >= limit:
+            if size >= limit_raw:
                 break
         parent = node.getparent()
         if parent is None or parent.tag == "body":
@@ -189,21 +201,22 @@ def text_after(element: HtmlElement, limit: int = 1500) -> str:
         parts.append("\n" + (parent.tail or ""))
         node = parent
         levels += 1
-    return "".join(parts)[:limit]
+    return squeeze("".join(parts))[:limit]
 
 
-def text_before(element: HtmlElement, limit: int = 400) -> str:
+def text_before(element: Element, limit: int = 400) -> str:
     """The page's text just before ``element`` (previous siblings, then ancestors')."""
     parts: list[str] = []
     size = 0
-    node: HtmlElement | None = element
+    node: Element | None = element
     levels = 0
-    while node is not None and size < limit and levels < 4:
+    limit_raw = limit * 3
+    while node is not None and size < limit_raw and levels < 4:
         for sibling in node.itersiblings(preceding=True):
-            chunk = element_lines(sibling, limit, tail=True)
+            chunk = element_lines(sibling, limit_raw, tail=True)
             parts.append(chunk)
             size += len(chunk)
-            if size >= limit:
+            if size >= limit_raw:
                 break
         parent = node.getparent()
         if parent is None or parent.tag == "body":
@@ -211,7 +224,7 @@ def text_before(element: HtmlElement, limit: int = 400) -> str:
         parts.append((parent.text or "") + "\n")
         node = parent
         levels += 1
-    return "".join(reversed(parts))[-limit:]
+    return squeeze("".join(reversed(parts)))[-limit:]
 
 
 def _key(text: str) -> str:
@@ -244,7 +257,7 @@ class TitleChoice:
 
     title: str
     source: FieldSource
-    element: HtmlElement | None = None
+    element: Element | None = None
 
 
 def _candidate_score(candidate: str, title_tag: str, stripped: str) -> tuple[float, str]:
@@ -265,7 +278,7 @@ def _candidate_score(candidate: str, title_tag: str, stripped: str) -> tuple[flo
 
 
 def pick_title(
-    headings: list[HtmlElement],
+    headings: list[Element],
     title_tag: str,
     structured: list[tuple[str, FieldSource]],
 ) -> TitleChoice | None:
@@ -282,7 +295,7 @@ def pick_title(
     best: tuple[float, int, TitleChoice] | None = None
     rank = 0
 
-    def consider(text: str, source: FieldSource, element: HtmlElement | None) -> None:
+    def consider(text: str, source: FieldSource, element: Element | None) -> None:
         nonlocal best, rank
         rank += 1
         text = clean_text(text)
@@ -302,7 +315,7 @@ def pick_title(
             continue
         if len(element) > 8:
             continue  # a container named "title-box", not a title
-        consider(element.text_content(), "selector", element)
+        consider(text_of(element), "selector", element)
 
     if title_tag:
         if best is not None and best[0] >= 0.5:
@@ -310,11 +323,34 @@ def pick_title(
         return TitleChoice(stripped or title_tag, "selector", None)
     if best is not None:
         return best[2]
-    h1 = next((h for h in ordered if h.tag == "h1" and clean_text(h.text_content())), None)
+    h1 = next((h for h in ordered if h.tag == "h1" and clean_text(text_of(h))), None)
     if h1 is not None:
-        return TitleChoice(clean_text(h1.text_content()), "selector", h1)
+        return TitleChoice(clean_text(text_of(h1)), "selector", h1)
     if structured:
         return TitleChoice(clean_text(structured[0][0]), structured[0][1], None)
+    return None
+
+
+_ALL_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def headline_before(body: Element) -> Element | None:
+    """The heading printed just above the body: a previous sibling of it or of its parent."""
+    node: Element | None = body
+    for _level in range(3):
+        if node is None:
+            return None
+        for count, sibling in enumerate(node.itersiblings(preceding=True)):
+            if count >= 6:
+                break
+            if not isinstance(sibling.tag, str):
+                continue
+            if sibling.tag in _ALL_HEADINGS:
+                return sibling
+            heading = next(iter(sibling.iter(*_ALL_HEADINGS)), None)
+            if heading is not None:
+                return heading
+        node = node.getparent()
     return None
 
 

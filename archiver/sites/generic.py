@@ -31,14 +31,18 @@ from archiver.generic.jsonld import read_json_ld
 from archiver.generic.listing import article_links, is_article_url, next_page_url, page_number
 from archiver.generic.metadata import (
     MetaTags,
+    TitleChoice,
     detect_language,
     element_lines,
+    headline_before,
     pick_title,
     read_meta,
+    squeeze,
     strip_site_suffix,
     text_after,
     text_before,
 )
+from archiver.generic.tree import parse_html, text_of
 from archiver.models import Article, FieldSource, Listing
 from archiver.page import Page
 from archiver.sites.base import BEIJING, Site, SiteDefaults
@@ -60,6 +64,7 @@ _AUTHOR_META = (
 _SOURCE_META = ("source", "contentsource", "mediaid", "og:source", "article:source")
 _LANG_META = ("content-language", "language", "og:locale", "dc.language")
 _MIN_BODY_CHARS = 40
+_SHORT_TITLE = 8
 _LISTING_MIN_LINKS = 40
 _ARTICLE_OG_TYPES = frozenset({"article", "news", "newsarticle"})
 _MAX_BODY_TEXT = 200_000
@@ -105,7 +110,7 @@ class GenericSite(Site):
             raise NotAnArticle("not-html", "the body is binary data, not a web page", url=url)
         if not page.html.strip():
             raise NotAnArticle("empty", "the page is empty", url=url)
-        tree = page.tree
+        tree = parse_html(page.html)
         meta = read_meta(tree)
         ld = read_json_ld(tree)
         body_root = tree.find("body")
@@ -126,8 +131,15 @@ class GenericSite(Site):
         body = find_body(scan)
         self._reject_non_article(page, scan, body, meta, ld.is_listing, ld.is_article)
         assert body is not None  # _reject_non_article raised otherwise
-        body_text = element_lines(body.element, _MAX_BODY_TEXT)
-        page_text = root.text_content()[:_MAX_PAGE_TEXT]
+        if len(choice.title) < _SHORT_TITLE:
+            # The <title> names the section (新闻动态): the heading printed just
+            # above the body is the headline.
+            heading = headline_before(body.element)
+            if heading is not None and len(clean_text(text_of(heading))) >= _SHORT_TITLE:
+                choice = TitleChoice(clean_text(text_of(heading)), "selector", heading)
+                sources["title"] = "selector"
+        body_text = squeeze(element_lines(body.element, _MAX_BODY_TEXT))
+        page_text = text_of(root)[:_MAX_PAGE_TEXT]
         if choice.element is not None:
             after, before = text_after(choice.element), text_before(choice.element)
         else:
@@ -140,8 +152,17 @@ class GenericSite(Site):
         tz = self._zone(language)
         now = page.fetched_at
 
+        modified = extract_date_modified(ld, meta, tz=tz, now=now)
         published, in_place = extract_date_published(
-            ld, meta, tree, after=after, before=before, page=page_text, tz=tz, now=now
+            ld,
+            meta,
+            tree,
+            after=after,
+            before=before,
+            page=page_text,
+            modified=modified,
+            tz=tz,
+            now=now,
         )
         if not (in_place or ld.is_article):
             self._reject_undated(page, scan, body)
@@ -188,9 +209,6 @@ class GenericSite(Site):
             if source:
                 sources["source"] = "meta"
 
-        modified = extract_date_modified(ld, meta, tz=tz, now=now)
-        if published is None and modified is not None:
-            published = modified  # a page that only says when it was updated
         if published is not None:
             sources["date_published"] = published.source
         if modified is not None:
@@ -289,10 +307,10 @@ class GenericSite(Site):
             )
 
     def parse_listing(self, page: Page) -> Listing:
-        tree = page.tree
+        tree = parse_html(page.html)
         title = clean_text(tree.findtext(".//title") or "")
         h1 = tree.find(".//h1")
-        name = clean_text(h1.text_content()) if h1 is not None else ""
+        name = clean_text(text_of(h1)) if h1 is not None else ""
         return Listing(
             url=page.url,
             title=(name if name and name in title else strip_site_suffix(title)) or None,

@@ -1,0 +1,34 @@
+"""A lean parse of the page, for extraction.
+
+``lxml.html`` calls a Python class lookup for every element it hands out,
+which costs more than the rest of the generic extractor's per-element work;
+extraction reads a plain ``lxml.etree`` tree instead (comments and
+processing instructions dropped at parse time). The functions of
+``archiver.clean`` accept its elements as they are.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+from lxml.etree import _Element as Element
+
+__all__ = ["Element", "parse_html", "text_of"]
+
+_STRING = etree.XPath("string()", smart_strings=False)
+
+
+def parse_html(html: str) -> Element:
+    """The document's root element; an empty document gives an empty ``<html>``."""
+    if html.lstrip().startswith("<?xml"):
+        # lxml refuses str input that carries an XML encoding declaration.
+        html = html.split("?>", 1)[-1]
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    root = etree.fromstring(html, parser) if html.strip() else None
+    if root is None:
+        root = etree.fromstring("<html><body></body></html>", parser)
+    return root
+
+
+def text_of(element: Element) -> str:
+    """All text under ``element`` (scripts included), like ``text_content()``."""
+    return str(_STRING(element))
