@@ -284,6 +284,30 @@ def test_next_page_forms(pager: str) -> None:
     assert SITE.parse_listing(page).next_page == "https://news.mydrivers.com/tag/x_2.htm"
 
 
+@pytest.mark.parametrize(
+    ("url", "head", "body", "want"),
+    [
+        (
+            "https://news.mydrivers.com/tag/x.htm",
+            "小米 最新资讯 - 快科技--科技改变未来",
+            "",
+            "小米",
+        ),
+        (
+            "https://news.mydrivers.com/tag/x.htm",
+            "标签--快科技--科技改变未来",
+            '<div class="tag_name"> 华为 </div>',
+            "华为",
+        ),
+        ("https://news.mydrivers.com/tag/x.htm", "苹果--快科技--科技改变未来", "", "苹果"),
+        ("https://news.mydrivers.com/", "快科技--科技改变未来", "<h1>最新资讯</h1>", None),
+    ],
+)
+def test_listing_title(url: str, head: str, body: str, want: str | None) -> None:
+    page = Page(url=url, html=f"<html><head><title>{head}</title></head><body>{body}</body></html>")
+    assert SITE.parse_listing(page).title == want
+
+
 def test_next_page_in_head_link() -> None:
     page = Page(
         url="https://news.mydrivers.com/tag/x_2.htm",

@@ -324,11 +324,15 @@ class MyDrivers(Site):
         return list(links)
 
     def parse_listing(self, page: Page) -> Listing:
-        """A tag page or news list: its name, article links (canonical), next page."""
+        """A tag page or news list: article links (canonical), next page, tag name.
+
+        ``title`` is the tag's name on a tag page (it becomes the posts' third
+        category) and None on the news lists, which keep the default channel.
+        """
         title = self._title(page)
         match = TAG_TITLE.search(title)
         name = clean_text(match.group(1)) if match else ""
-        if not name:
+        if not name and "/tag/" in urlsplit(page.url).path:
             heading = _first(page.tree, ("div.tag_name", "div.tagname", "h1"))
             name = _text(heading) or clean_text(TITLE_SUFFIX.sub("", title))
         number = self._page_number(page)
