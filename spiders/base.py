@@ -117,6 +117,8 @@ class ArchiveSpider(scrapy.Spider):
         spider.timezone = ZoneInfo(zone) if zone else None
         spider.max_retry_runs = settings.getint("ARCHIVER_MAX_RETRY_RUNS", 3)
         spider.state = state_of(crawler)
+        failures = spider.state.archive.ledger.failures()
+        spider.given_up = {url for url, _, n in failures if n >= spider.max_retry_runs}
         return spider
 
     # ------------------------------------------------------------ plumbing
@@ -131,6 +133,8 @@ class ArchiveSpider(scrapy.Spider):
     timezone: ZoneInfo | None
     max_retry_runs: int
     state: CrawlState
+    given_up: set[str]
+    """URLs that failed in ARCHIVER_MAX_RETRY_RUNS runs: not requested again (--refresh does)."""
 
     def start_urls_list(self) -> list[str]:
         """Where this crawl starts; subclasses derive it from their arguments."""
@@ -250,6 +254,9 @@ class ArchiveSpider(scrapy.Spider):
             self.count("links_duplicate")
             return None
         self.seen.add(key)
+        if (url in self.given_up or key in self.given_up) and not (self.refresh or force):
+            self.count("articles_given_up")
+            return None
         known = key in self.state.known_urls or (
             link_title is not None
             and self.state.archive.ledger.has_title_key(title_key(link_title))
