@@ -3,8 +3,9 @@
 Every site module and the generic extractor use these: ``clean_text`` for
 one-line fields, ``absolutize`` for URLs, ``clean_body`` for the article body
 (as the old archive kept it: absolute links, ``referrerpolicy`` on images, no
-scripts or handlers, entities as characters), ``body_images`` and
-``pick_lead_image`` for the images. None of them changes its input.
+scripts or handlers, entities as characters; ``clean_tree`` and
+``inner_html`` are its two halves), ``body_images`` and ``lead_image`` for
+the images. None of them changes its input.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ _DROP_TAGS = frozenset(
 _URL_ATTRS = ("href", "src", "poster", "cite", "longdesc", "background", "action", "lowsrc")
 _SCRIPT_SCHEMES = ("javascript:", "vbscript:", "livescript:")
 # Where lazy-loading scripts keep the real image, most specific first.
-_LAZY_ATTRS = ("data-original", "data-src", "data-lazy-src", "data-actualsrc", "data-url")
+_LAZY_ATTRS = ("data-original", "data-src", "data-lazy-src", "data-actualsrc")
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|avif|jfif)(?:[?#]|$)", re.IGNORECASE)
 # Path words of images that are site furniture, not article content.
 _JUNK_WORDS = re.compile(
@@ -72,14 +73,15 @@ _JUNK_WORDS = re.compile(
     r"|end_article|endimg|qrcode|erweima|share|emoji|face)(?:[/_.-]|$)",
     re.IGNORECASE,
 )
-_NUMBER = re.compile(r"\s*(\d+)")
+_NUMBER = re.compile(r"\s*(\d+)\s*(?:px)?\s*$", re.IGNORECASE)
 
 
 def clean_text(text: str | None) -> str:
     """One line of text: entities decoded, controls removed, spaces collapsed.
 
     NBSP, U+3000 and line breaks become one space; C0/C1 controls (U+0085
-    included) and zero-width spaces are removed; the ends are trimmed.
+    included), zero-width spaces and lone surrogates are removed; the ends
+    are trimmed.
     """
     if not text:
         return ""

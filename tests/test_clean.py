@@ -238,6 +238,11 @@ def test_body_images() -> None:
     ]
 
 
+def test_image_size_in_percent_is_unknown() -> None:
+    (image,) = body_images('<img src="/a.jpg" width="100%" height=" 300px ">', BASE)
+    assert (image.width, image.height) == (None, 300)
+
+
 def test_body_images_with_junk() -> None:
     urls = [image.url for image in body_images(BODY, BASE, include_junk=True)]
     assert "https://icons.mydrivers.com/news/end_article.png" in urls
