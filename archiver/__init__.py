@@ -38,7 +38,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from archiver.archive import Archive
-    from archiver.extract import extract
+    from archiver.extraction import extract
     from archiver.run import crawl
 
 
@@ -49,7 +49,7 @@ def __getattr__(name: str) -> Any:
 
         return Archive
     if name == "extract":
-        from archiver.extract import extract
+        from archiver.extraction import extract
 
         return extract
     if name == "crawl":

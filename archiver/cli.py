@@ -40,6 +40,7 @@ def _crawl_options(parser: argparse.ArgumentParser, *, output_default: str | Non
     )
     parser.add_argument("--report", metavar="FILE", help="write the run report (JSON) to FILE")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress, no summary")
+    parser.add_argument("-v", "--verbose", action="store_true", help="Scrapy's log at INFO level")
     parser.add_argument(
         "-s", dest="settings", action="append", type=_setting, default=[],
         metavar="NAME=VALUE", help="any Scrapy setting, as `scrapy crawl -s` takes it",
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fix", action="store_true", help="repair what does not match")
     demo = sub.add_parser("demo", help="archive the bundled demo site, offline, on 127.0.0.1")
     _crawl_options(demo, output_default="demo-archive")
+    demo.add_argument("--port", type=int, default=8737, help="where to serve the demo site")
     site = sub.add_parser("site", help="turn an archive folder into a ready Hexo site")
     site.add_argument("folder", metavar="DIR")
     site.add_argument("--title", default=None, help="the site's title (default: folder name)")
@@ -128,7 +130,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from archiver.demo import run_demo
 
-        report = run_demo(Path(args.output), options=vars(args))
+        report = run_demo(Path(args.output), options=vars(args), port=args.port)
         _print_report(report, args.quiet)
         if not args.quiet:
             print(f"demo: open {Path(args.output) / 'source' / '_posts'} to read the posts")

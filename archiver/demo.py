@@ -22,9 +22,14 @@ DEMO_SITE = Path(
     or Path(__file__).resolve().parent.parent / "fixtures" / "demo" / "mydrivers"
 )
 START = "tag/xiaomi.htm"
+DEMO_PORT = 8737
+"""Fixed, so that a second demo run into the same folder finds its articles known
+(a local copy's URLs, and so the ledger's keys, carry the port)."""
 
 
-def run_demo(output: Path, options: dict[str, Any] | None = None) -> dict[str, Any]:
+def run_demo(
+    output: Path, options: dict[str, Any] | None = None, *, port: int = DEMO_PORT
+) -> dict[str, Any]:
     """Serve the demo site, archive it into ``output``; returns the run report,
     with ``failed_unexpected``: failures the demo does not plan for."""
     if not (DEMO_SITE / START).is_file():
@@ -34,7 +39,11 @@ def run_demo(output: Path, options: dict[str, Any] | None = None) -> dict[str, A
     options["site"] = options.get("site") or "mydrivers"
     settings = [("DOWNLOAD_DELAY", "0"), *(options.get("settings") or [])]
     options["settings"] = settings
-    with SiteServer(DEMO_SITE) as server:
+    try:
+        server = SiteServer(DEMO_SITE, port=port)
+    except OSError as exc:
+        raise LookupError(f"demo: cannot serve on 127.0.0.1:{port}: {exc.strerror}") from None
+    with server:
         report = run_spider("tag", {"url": f"{server.url}/{START}"}, options)
     expected_path = DEMO_SITE / "EXPECTED.json"
     planned: set[str] = set()

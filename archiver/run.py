@@ -42,7 +42,8 @@ def scrapy_settings(options: Mapping[str, Any]) -> Any:
         if value not in (None, False, ""):
             settings.set(name, str(value) if option == "output" else value, priority="cmdline")
     settings.set("ARCHIVER_PROGRESS", not options.get("quiet"), priority="cmdline")
-    if options.get("quiet"):
+    # The command line shows a progress bar and a summary; Scrapy's INFO log is for -v.
+    if not options.get("verbose"):
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
     for name, value in options.get("settings") or []:
         settings.set(name, value, priority="cmdline")

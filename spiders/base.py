@@ -21,7 +21,7 @@ from twisted.python.failure import Failure
 
 from archiver.crawlstate import CrawlState, state_of
 from archiver.errors import NotAnArticle
-from archiver.extract import make_page
+from archiver.extraction import make_page
 from archiver.models import Article
 from archiver.names import title_key
 from archiver.sites import Site, site_for_url
@@ -58,6 +58,8 @@ class ArticleParts:
     first: Article
     bodies: list[str] = field(default_factory=list)
     todo: list[str] = field(default_factory=list)
+    later: list[Article] = field(default_factory=list)
+    """Pages 2..n: their tags and images join the first page's."""
 
 
 def _as_list(value: Any) -> list[str]:
@@ -308,6 +310,7 @@ class ArchiveSpider(scrapy.Spider):
             )
         else:
             parts.bodies.append(article.body_html)
+            parts.later.append(article)
         if parts.todo:
             url = parts.todo.pop(0)
             self.count("article_pages_fetched")
@@ -329,8 +332,15 @@ class ArchiveSpider(scrapy.Spider):
         article = parts.first
         site = self.site(url)
         update: dict[str, Any] = {"canonical_url": key}
-        if len(parts.bodies) > 1:
+        if parts.later:
             update["body_html"] = "\n".join(parts.bodies)
+            pages = [article, *parts.later]
+            update["tags"] = next((p.tags for p in pages if p.tags), [])
+            update["images"] = list(
+                {image.url: image for page in reversed(pages) for image in page.images}.values()
+            )[::-1]
+            if article.lead_image is None:
+                update["lead_image"] = next((p.lead_image for p in pages if p.lead_image), None)
         categories = self.categories or list(article.categories or site.defaults.categories)
         if not categories:
             # What the old archive did for every feed: group / the site's name / 最新.
