@@ -89,6 +89,7 @@ class BuiltSite:
     root: Path
     theme: str
     entries: dict[str, Entry] = field(default_factory=dict)
+    demo_ran: bool = False
     generate_output: str = ""
     generate_problems: list[str] = field(default_factory=list)
     generate_seconds: float = 0.0
@@ -141,10 +142,12 @@ def _relative_source(root: Path, path: Path) -> str:
     return path.relative_to(root / "source").as_posix()
 
 
-def fill_archive(root: Path, *, demo: bool = True) -> dict[str, Entry]:
-    """The archive the Hexo tests build: demo crawl (if any), hostile posts, samples."""
+def fill_archive(root: Path, *, demo: bool = True) -> tuple[dict[str, Entry], bool]:
+    """The archive the Hexo tests build: demo crawl (if any), hostile posts,
+    samples; and whether the demo ran."""
     entries: dict[str, Entry] = {}
-    if demo and run_demo(root):
+    demo_ran = demo and run_demo(root)
+    if demo_ran:
         for path in sorted((root / "source" / "_posts").rglob("*.md")):
             source = _relative_source(root, path)
             article = read_post(path.read_text(encoding="utf-8"))
@@ -157,7 +160,7 @@ def fill_archive(root: Path, *, demo: bool = True) -> dict[str, Entry]:
                 source = _relative_source(root, path)
                 assert source not in entries, f"{group}:{name} overwrote {source}"
                 entries[source] = Entry(source, article, f"{group}:{name}", name)
-    return entries
+    return entries, demo_ran
 
 
 def link_node_modules(root: Path) -> None:
@@ -268,13 +271,14 @@ def build_site(
 ) -> BuiltSite:
     """An archive at ``root`` made a Hexo site and generated. Asserts nothing."""
     root.mkdir(parents=True, exist_ok=True)
+    demo_ran = False
     if entries is None:
-        entries = fill_archive(root, demo=demo)
+        entries, demo_ran = fill_archive(root, demo=demo)
     make_site(root, title="Archiver test archive", theme=theme)
     link_node_modules(root)
     started = time.monotonic()
     done = hexo_generate(root)
-    site = BuiltSite(root, theme, entries)
+    site = BuiltSite(root, theme, entries, demo_ran)
     site.generate_output = done.stdout + done.stderr
     site.generate_seconds = time.monotonic() - started
     site.generate_problems = generate_problems(done)

@@ -246,8 +246,10 @@ def test_sample_post_page(site: BuiltSite, pages: dict[str, Any], name: str) -> 
 
 def test_demo_post_pages(site: BuiltSite, pages: dict[str, Any]) -> None:
     demo = site.by_origin("demo")
-    if not demo:
-        pytest.skip("`archiver demo` has not landed: no demo crawl in the archive")
+    if not site.demo_ran:
+        pytest.skip("`archiver demo` has not landed (or ARCHIVER_HEXO_DEMO=0)")
+    assert demo, "`archiver demo` exited 0 but wrote no posts"
+
     problems = [p for entry in demo for p in page_problems(entry, pages[entry.source])]
     assert not problems, f"{len(problems)} problems on {len(demo)} demo pages:\n" + "\n".join(
         problems

@@ -9,14 +9,20 @@ Needs node and npm (skips without them, fails in CI).
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
+import socket
+import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
 
+from archiver import Archive
 from archiver.site import HEXO_PACKAGES, THEMES, make_site
 from tests.hexo_support import (
     HEXO_DIR,
@@ -25,11 +31,12 @@ from tests.hexo_support import (
     build_site,
     hostile_articles,
     mismatches,
+    node_env,
     read_hexo_posts,
     require_hexo,
     shared_site,
 )
-from tests.support import SAMPLES
+from tests.support import SAMPLES, need
 
 # ---------------------------------------------------------------- make_site (no node needed)
 
@@ -128,6 +135,8 @@ def test_hexo_generate_runs_clean(site: BuiltSite) -> None:
 @pytest.mark.hexo
 def test_archive_holds_every_kind_of_post(site: BuiltSite) -> None:
     assert len(site.by_origin("hostile:")) == len(hostile_articles())
+    if site.demo_ran:
+        assert site.by_origin("demo"), "`archiver demo` exited 0 but wrote no posts"
     if SAMPLES.is_dir():
         assert len(site.by_origin("sample:")) == len(list(SAMPLES.glob("*.md")))
 
@@ -177,6 +186,68 @@ def test_hexo_shifts_dates_without_the_site_script(
     dates = [line for line in found if ": date: " in line]
     assert len(dates) == len(site.entries), "\n".join(found[:5])
     assert all("-08:00" not in line for line in dates)
+
+
+@pytest.mark.hexo
+@pytest.mark.slow
+def test_archiver_site_serves_after_npm_install(tmp_path: Path) -> None:
+    """The user's path: `archiver site DIR`, then `npm install && npx hexo server`."""
+    require_hexo()
+    chosen = dict(hostile_articles()[:4])
+    with Archive(tmp_path) as archive:
+        for article in chosen.values():
+            archive.write(article)
+    title = "我的 <存档> & 'news'"
+    make_site(tmp_path, title=title)
+    install = subprocess.run(
+        ["npm", "install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    need(
+        install.returncode == 0,
+        f"npm install failed (registry unreachable?):\n{install.stderr[-2000:]}",
+    )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    hexo = str(tmp_path / "node_modules" / "hexo" / "bin" / "hexo")
+    log = tmp_path / "hexo-server.log"
+    with log.open("w", encoding="utf-8") as output:
+        server = subprocess.Popen(
+            ["node", hexo, "server", "-p", str(port), "-i", "127.0.0.1"],
+            cwd=tmp_path,
+            env=node_env(),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            index = _get_when_up(f"http://127.0.0.1:{port}/", server, log)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    shown = re.search(r"<title>(.*?)</title>", index, re.S)
+    assert shown and html.unescape(shown.group(1)) == title
+    text = html.unescape(index)
+    for article in chosen.values():
+        assert article.title in text, article.title
+
+
+def _get_when_up(url: str, server: subprocess.Popen[bytes], log: Path, seconds: float = 90) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            output = log.read_text(encoding="utf-8", errors="replace")
+            raise AssertionError(f"hexo server exited {server.returncode}:\n{output[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return str(response.read().decode("utf-8"))
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"hexo server did not answer {url} in {seconds} s")
 
 
 # ---------------------------------------------------------------- the check catches breakage
