@@ -18,6 +18,7 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -118,7 +119,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 
 
 @pytest.fixture(scope="module")
-def hexo_posts(site: BuiltSite) -> dict[str, object]:
+def hexo_posts(site: BuiltSite) -> dict[str, Any]:
     return read_hexo_posts(site.root)
 
 
@@ -142,15 +143,15 @@ def test_archive_holds_every_kind_of_post(site: BuiltSite) -> None:
 
 
 @pytest.mark.hexo
-def test_hexo_reads_exactly_our_models(site: BuiltSite, hexo_posts: dict[str, object]) -> None:
+def test_hexo_reads_exactly_our_models(site: BuiltSite, hexo_posts: dict[str, Any]) -> None:
     assert hexo_posts["hexo"] == HEXO_PACKAGES["hexo"]
-    found = mismatches(site.entries, hexo_posts)  # type: ignore[arg-type]
+    found = mismatches(site.entries, hexo_posts)
     assert not found, f"{len(found)} mismatches between our models and Hexo:\n" + "\n".join(found)
 
 
 @pytest.mark.hexo
-def test_hexo_dates_are_true_instants(site: BuiltSite, hexo_posts: dict[str, object]) -> None:
-    posts = {p["source"]: p for p in hexo_posts["posts"]}  # type: ignore[attr-defined]
+def test_hexo_dates_are_true_instants(site: BuiltSite, hexo_posts: dict[str, Any]) -> None:
+    posts = {p["source"]: p for p in hexo_posts["posts"]}
     by_name = {e.name: posts[e.source] for e in site.by_origin("hostile:")}
     # A page that says 16:51 in Beijing is 08:51 UTC.
     assert by_name["single-quote"]["date"] == "2022-07-29T08:51:41.000Z"
