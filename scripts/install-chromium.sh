@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Install Debian's Chromium for the browser tests (tests/test_browser.py).
-# Idempotent: does nothing when /usr/bin/chromium already runs.
+# Install Debian's Chromium for the browser tests (tests/test_browser.py),
+# and CJK fonts so that screenshots of Chinese pages are legible.
+# Idempotent: does nothing when both packages are installed.
 set -euo pipefail
 
-if command -v chromium >/dev/null 2>&1 && chromium --version >/dev/null 2>&1; then
-    echo "chromium present: $(chromium --version)"
+PACKAGES=(chromium fonts-noto-cjk)
+
+if dpkg -s "${PACKAGES[@]}" >/dev/null 2>&1 && [ -x /usr/bin/chromium ]; then
+    echo "chromium present: $(/usr/bin/chromium --version 2>/dev/null)"
     exit 0
 fi
 
@@ -15,5 +18,5 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null
-echo "chromium installed: $(chromium --version)"
+$SUDO apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >/dev/null
+echo "chromium installed: $(/usr/bin/chromium --version 2>/dev/null)"
