@@ -85,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     site.add_argument("folder", metavar="DIR")
     site.add_argument("--title", default=None, help="the site's title (default: folder name)")
     site.add_argument("--timezone", default="Asia/Shanghai")
-    site.add_argument("--theme", default="landscape")
+    site.add_argument("--theme", default="landscape", help="landscape (default) or volantis")
+    site.add_argument("--force", action="store_true", help="overwrite files that differ")
     return parser
 
 
@@ -103,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ArchiveLocked as exc:
         print(f"archiver: {exc}", file=sys.stderr)
         return 3
-    except (ValueError, LookupError) as exc:
+    except (ValueError, LookupError, FileExistsError) as exc:
         print(f"archiver: {exc}", file=sys.stderr)
         return 2
 
@@ -116,7 +117,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         folder = Path(args.folder)
         make_site(folder, title=args.title or folder.resolve().name, timezone=args.timezone,
-                  theme=args.theme)  # fmt: skip
+                  theme=args.theme, force=args.force)  # fmt: skip
         print(f"Hexo site ready in {folder}: cd {folder} && npm install && npx hexo server")
         return 0
     if args.command in ("import", "check"):

@@ -16,10 +16,11 @@ from archiver.models import Article, Listing
 from archiver.page import Page
 from archiver.sites import Site, site_for_url
 
-__all__ = ["MAX_PAGE_BYTES", "extract", "extract_listing", "make_page"]
+__all__ = ["MAX_PAGE_CHARS", "extract", "extract_listing", "make_page"]
 
-MAX_PAGE_BYTES = 8 * 1024 * 1024
-"""Past this size a page is cut before parsing: heavy extraction stays bounded."""
+MAX_PAGE_CHARS = 1_000_000
+"""Past this many characters a page is cut before parsing: heavy extraction stays
+bounded (news pages are well under 1 MB; Scrapy's DOWNLOAD_MAXSIZE caps the bytes)."""
 
 
 def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
@@ -44,13 +45,15 @@ def make_page(
         media = sniff_non_html(body)
         if media is not None:
             raise NotAnArticle("not-html", f"the body is {media}, not a web page", url=url)
-        if len(body) > MAX_PAGE_BYTES:
-            body = body[:MAX_PAGE_BYTES]
-            warnings.append("truncated")
         text, encoding, found = decode_html(body, content_type)
         warnings += found
     else:
-        text, encoding = body[: MAX_PAGE_BYTES // 2], "utf-8"
+        text, encoding = body, "utf-8"
+    if len(text) > MAX_PAGE_CHARS:
+        # Decoded first, cut after: cutting bytes could split a character and
+        # turn the whole page into mojibake.
+        text = text[:MAX_PAGE_CHARS]
+        warnings.append("truncated")
     if content_type and not any(t in content_type.lower() for t in ("html", "xml", "text/plain")):
         raise NotAnArticle("not-html", f"served as {content_type}, not a web page", url=url)
     return Page(

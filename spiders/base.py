@@ -292,7 +292,7 @@ class ArchiveSpider(scrapy.Spider):
             more = [] if parts else site.continuation_urls(page)
         except NotAnArticle as exc:
             self.count("not_an_article")
-            self.state.fail(response.url, f"not an article: {exc}", retry=False)
+            self.state.fail(response.url, f"not an article ({exc.reason}): {exc}", retry=False)
             yield from self.article_done(listing)
             return
         except ValidationError as exc:
