@@ -81,7 +81,8 @@ def main() -> None:
         print(f"| posts | {n:,} |")
         print("|---|---|")
         print(
-            f"| build ({n:,} × Archive.save, new posts) | {build:.1f} s ({build / n * 1e3:.2f} ms/post) |"
+            f"| build ({n:,} × Archive.save, new posts) | {build:.1f} s "
+            f"({build / n * 1e3:.2f} ms/post) |"
         )
         print(f"| start-up: open archive | {opened * 1e3:.1f} ms |")
         print(

@@ -47,7 +47,8 @@ def build(root: Path) -> dict[str, str]:
             + "</body></html>"
         ).encode(),
         "a/japanese.html": (
-            '<html lang="ja"><head><meta charset="shift_jis"><title>日本語の記事</title></head><body>'
+            '<html lang="ja"><head><meta charset="shift_jis">'
+            "<title>日本語の記事</title></head><body>"
             "<h1>日本語の記事</h1><p>2024年5月4日 12:00</p>"
             + "<p>これは日本語のテスト記事の本文です。十分な長さが必要です。</p>" * 6
             + "</body></html>"
