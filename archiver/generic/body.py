@@ -22,7 +22,7 @@ __all__ = ["BodyChoice", "find_body", "prune_body"]
 
 MAX_ELEMENTS = 150_000
 """Work cap: elements scored; a 20 MB page costs no more than this many."""
-_TOP_CANDIDATES = 12
+_TOP_CANDIDATES = 8
 
 _SKIP = frozenset(
     {
@@ -122,7 +122,6 @@ def _weight(element: Element) -> float:
 
 
 _WHITESPACE = (" ", "\n", "\t", "\r", "\xa0", "\u3000")
-_TITLE_NAMES = ("title", "headline")
 _HEADINGS = frozenset({"h1", "h2", "h3"})
 
 
@@ -138,13 +137,17 @@ def _own_text(element: Element) -> str:
     return "".join(parts)
 
 
+_LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
+
+
 def _text_stats(element: Element) -> tuple[int, int]:
-    """(all text, text inside links), whitespace excluded; C-level iteration only."""
+    """(all text, text inside links), whitespace excluded; C-level work only.
+
+    Scripts and styles are expected to be stripped from the tree already.
+    """
     total = _visible_length(text_of(element))
-    for node in element.iter("script", "style", "noscript", "template", "textarea"):
-        total -= _visible_length(text_of(node))
-    linked = sum(_visible_length(text_of(a)) for a in element.iter("a"))
-    return max(total, 0), min(linked, max(total, 0))
+    linked = _visible_length("".join(_LINK_TEXT(element)))
+    return total, min(linked, total)
 
 
 @dataclass
@@ -157,6 +160,8 @@ class Scan:
 
 
 def _add(scores: dict[Element, float], holder: Element | None, text: str) -> None:
+    if len(text) < 10:
+        return
     stripped = text.strip()
     if len(stripped) < 10:
         return
@@ -199,7 +204,7 @@ def scan_page(root: Element) -> Scan:
             headings.append(element)
         else:
             names = element.get("class") or element.get("id")
-            if names and any(n in names.lower() for n in _TITLE_NAMES):
+            if names and ("itle" in names or "eadline" in names):  # title, Title, headline
                 headings.append(element)
         if element.text and tag not in _SKIP:
             _add(scores, element, element.text)

@@ -69,10 +69,6 @@ MODIFIED_META = (
     "lastmodifiedtime",
     "updated_time",
 )
-TIME_XPATH = (
-    "//*[@itemprop='datePublished']/@content | //*[@itemprop='datePublished']/@datetime"
-    " | //time[@datetime][1]/@datetime"
-)
 # A label before a date in running text: the page says which date it is.
 _DATE_LABEL = re.compile(
     r"(?:发布时间|发表时间|发布日期|发表日期|更新时间|时间|日期|发布于|发表于|Published|Posted"
@@ -144,7 +140,8 @@ def extract_date_published(
     if found is None:
         found = _from_values(meta.all(*PUBLISHED_META), "meta", tz, now)
     if found is None:
-        found = _from_values([str(v) for v in tree.xpath(TIME_XPATH)][:3], "selector", tz, now)
+        stamps = [t.get("datetime") or "" for t in tree.iter("time")][:3]
+        found = _from_values([s for s in stamps if s], "selector", tz, now)
     if found is not None:
         return found, True
     for zone in (after, before):
@@ -241,10 +238,12 @@ def extract_canonical_url(
     tree: Element, meta: MetaTags, ld: JsonLd, base_url: str
 ) -> tuple[str | None, FieldSource | None]:
     """rel=canonical, then og:url, then the JSON-LD url; only on the page's own site."""
-    for href in tree.xpath("//link[@rel='canonical']/@href")[:1]:
-        url = http_url(str(href), base_url)
-        if url:
-            return url, "selector"
+    for link in tree.iter("link"):
+        if (link.get("rel") or "").strip().lower() == "canonical":
+            url = http_url(link.get("href"), base_url)
+            if url:
+                return url, "selector"
+            break
     found = meta.first("og:url")
     url = http_url(found[0], base_url) if found else None
     if url:

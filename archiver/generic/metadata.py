@@ -23,6 +23,7 @@ __all__ = [
     "detect_language",
     "element_lines",
     "headline_before",
+    "last_lines",
     "pick_title",
     "read_meta",
     "squeeze",
@@ -181,6 +182,28 @@ def squeeze(text: str) -> str:
     return _BREAKS.sub("\n", _BLANKS.sub(" ", text)).strip()
 
 
+def last_lines(element: Element, limit: int = 1500) -> str:
+    """About the last ``limit`` characters of ``element``'s text, as lines."""
+    parts: list[str] = []
+    size = 0
+    node = element
+    for _depth in range(20):
+        children = [c for c in node if isinstance(c.tag, str)]
+        if len(children) == 1 and not (children[0].tail or "").strip():
+            node = children[0]  # a wrapper: look inside it
+            continue
+        for child in reversed(children):
+            chunk = element_lines(child, limit, tail=True)
+            parts.append(chunk)
+            size += len(chunk.strip())
+            if size >= limit:
+                break
+        else:
+            parts.append(node.text or "")
+        break
+    return "".join(reversed(parts))
+
+
 def text_after(element: Element, limit: int = 1500) -> str:
     """The page's text that follows ``element`` (its siblings, then its ancestors')."""
     parts = [element.tail or ""]
@@ -272,6 +295,10 @@ def _candidate_score(candidate: str, title_tag: str, stripped: str) -> tuple[flo
     if skey and skey in key and len(key) - len(skey) <= 12:
         # A badge glued to the headline (原创, 置顶): the <title> has it clean.
         return 0.9, stripped
+    # The fuzzy score is at most 0.8 * len(key) / len(skey) and at most
+    # 0.8 * len(tkey) / len(key): below the 0.5 a winner needs, skip it.
+    if len(key) < 0.6 * len(skey) or len(key) > 1.6 * len(tkey):
+        return 0.0, candidate
     matcher = SequenceMatcher(None, key, tkey, autojunk=False)
     match = matcher.find_longest_match(0, len(key), 0, len(tkey))
     return 0.8 * match.size / max(len(key), len(skey), 1), candidate

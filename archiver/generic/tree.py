@@ -12,7 +12,7 @@ from __future__ import annotations
 from lxml import etree
 from lxml.etree import _Element as Element
 
-__all__ = ["Element", "parse_html", "text_of"]
+__all__ = ["Element", "parse_html", "strip_code", "text_of"]
 
 _STRING = etree.XPath("string()", smart_strings=False)
 
@@ -32,3 +32,24 @@ def parse_html(html: str) -> Element:
 def text_of(element: Element) -> str:
     """All text under ``element`` (scripts included), like ``text_content()``."""
     return str(_STRING(element))
+
+
+_CODE_TAGS = ("script", "style", "noscript", "template", "textarea", "select")
+_MAX_CODE_TEXT = 200_000
+
+
+def strip_code(root: Element) -> str:
+    """Remove scripts, styles and form widgets from ``root``; return their text.
+
+    Read structured data (JSON-LD) before: it lives in scripts. What the
+    scripts said is returned, bounded, for the last-resort date search.
+    """
+    parts: list[str] = []
+    size = 0
+    for node in root.iter("script"):
+        text = node.text or ""
+        if text and size < _MAX_CODE_TEXT and "ld+json" not in (node.get("type") or ""):
+            parts.append(text[: _MAX_CODE_TEXT - size])
+            size += len(parts[-1])
+    etree.strip_elements(root, *_CODE_TAGS, with_tail=False)
+    return "\n".join(parts)

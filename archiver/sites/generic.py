@@ -35,6 +35,7 @@ from archiver.generic.metadata import (
     detect_language,
     element_lines,
     headline_before,
+    last_lines,
     pick_title,
     read_meta,
     squeeze,
@@ -42,7 +43,7 @@ from archiver.generic.metadata import (
     text_after,
     text_before,
 )
-from archiver.generic.tree import parse_html, text_of
+from archiver.generic.tree import parse_html, strip_code, text_of
 from archiver.models import Article, FieldSource, Listing
 from archiver.page import Page
 from archiver.sites.base import BEIJING, Site, SiteDefaults
@@ -67,7 +68,6 @@ _MIN_BODY_CHARS = 40
 _SHORT_TITLE = 8
 _LISTING_MIN_LINKS = 40
 _ARTICLE_OG_TYPES = frozenset({"article", "news", "newsarticle"})
-_MAX_BODY_TEXT = 200_000
 _MAX_PAGE_TEXT = 200_000
 
 
@@ -113,6 +113,9 @@ class GenericSite(Site):
         tree = parse_html(page.html)
         meta = read_meta(tree)
         ld = read_json_ld(tree)
+        # Scripts hold dates some pages only set by script (WeChat's
+        # publish_time); everything else reads the page without them.
+        code_text = strip_code(tree)
         body_root = tree.find("body")
         root = body_root if body_root is not None else tree
         scan = scan_page(root)
@@ -138,8 +141,9 @@ class GenericSite(Site):
             if heading is not None and len(clean_text(text_of(heading))) >= _SHORT_TITLE:
                 choice = TitleChoice(clean_text(text_of(heading)), "selector", heading)
                 sources["title"] = "selector"
-        body_text = squeeze(element_lines(body.element, _MAX_BODY_TEXT))
-        page_text = text_of(root)[:_MAX_PAGE_TEXT]
+        lead_text = squeeze(element_lines(body.element, 1500))
+        end_text = squeeze(last_lines(body.element, 1500))
+        page_text = (text_of(root)[:_MAX_PAGE_TEXT] + "\n" + code_text)[: 2 * _MAX_PAGE_TEXT]
         if choice.element is not None:
             after, before = text_after(choice.element), text_before(choice.element)
         else:
@@ -148,7 +152,7 @@ class GenericSite(Site):
         declared = [tree.get("lang") or "", tree.get("xml:lang") or "", ld.language or ""]
         declared += meta.all(*_LANG_META)
         declared = [d for d in declared if d]
-        language = detect_language(declared, choice.title + "\n" + body_text)
+        language = detect_language(declared, choice.title + "\n" + lead_text)
         tz = self._zone(language)
         now = page.fetched_at
 
@@ -182,8 +186,8 @@ class GenericSite(Site):
         if images:
             sources["images"] = "selector"
 
-        ending = body_text[-600:] + "\n" + text_after(body.element, 400)
-        byline = read_byline(after[:600], ending, body_text[:400])
+        ending = end_text[-600:] + "\n" + text_after(body.element, 400)
+        byline = read_byline(after[:600], ending, lead_text[:400])
         authors = [a for a in (clean_person(n) for n in ld.authors) if a]
         if authors:
             sources["authors"] = "json-ld"
