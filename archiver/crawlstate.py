@@ -35,6 +35,7 @@ def state_of(crawler: Any) -> CrawlState:
         archive = Archive(
             settings.get("ARCHIVER_OUTPUT"),
             image_placeholder=settings.get("ARCHIVER_IMAGE_PLACEHOLDER") or "",
+            durable=settings.getbool("ARCHIVER_FSYNC", True),
         )
         repaired = archive.repair()
         if any(repaired.values()):

@@ -47,7 +47,7 @@ def import_posts(folder: Path, archive: Archive) -> dict[str, object]:
             skipped += 1
             continue
         if not in_place:
-            atomic_write(target, text)
+            atomic_write(target, text, durable=archive.durable)
         archive.ledger.put(
             PostRow(relative, None, title_key(article.title), content_hash(article),
                     _iso(article.date_published), _iso(article.date_modified))

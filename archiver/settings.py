@@ -59,5 +59,7 @@ ARCHIVER_REPORT = None
 """Write the run report (JSON) to this file."""
 ARCHIVER_PROGRESS = False
 """Show a progress line on stderr."""
+ARCHIVER_FSYNC = True
+"""Flush each post to disk before its rename (survives a power cut, not only a kill)."""
 ARCHIVER_MAX_RETRY_RUNS = 3
 """How many runs retry a URL that failed before giving up on it."""
