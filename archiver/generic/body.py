@@ -23,6 +23,8 @@ __all__ = ["BodyChoice", "find_body", "prune_body"]
 MAX_ELEMENTS = 150_000
 """Work cap: elements scored; a 20 MB page costs no more than this many."""
 _TOP_CANDIDATES = 8
+_NEAR_LEVELS = 5
+_NEAR_BONUS = 1.5
 
 _SKIP = frozenset(
     {
@@ -170,6 +172,14 @@ def _add(scores: dict[Element, float], holder: Element | None, text: str) -> Non
         if holder.tag == "a":
             return  # link text is navigation, not prose
         holder = holder.getparent()
+    # Blocks inside a link (a teaser card, a live-feed item) are navigation too.
+    node = holder.getparent() if holder is not None else None
+    for _level in range(3):
+        if node is None:
+            break
+        if node.tag == "a":
+            return
+        node = node.getparent()
     # The holder, its parent (a little less, so that a text block beats the
     # wrapper around it), its grandparent half. Paragraphs are not candidates:
     # their container is.
@@ -213,11 +223,26 @@ def scan_page(root: Element) -> Scan:
     return Scan(scores, headings, links)
 
 
-def find_body(scan: Scan) -> BodyChoice | None:
-    """The element holding the article's running text, or None for a page with no text."""
+def _ancestors(element: Element, levels: int) -> list[Element]:
+    found: list[Element] = []
+    node: Element | None = element
+    while node is not None and len(found) <= levels and node.tag not in {"body", "html"}:
+        found.append(node)
+        node = node.getparent()
+    return found
+
+
+def find_body(scan: Scan, headline: Element | None = None) -> BodyChoice | None:
+    """The element holding the article's running text, or None for a page with no text.
+
+    A candidate in the same block as ``headline`` (the element the title was
+    read from) gets a bonus: sidebars of prose (live commentary, comments)
+    can outscore a short article, but they are not under its headline.
+    """
     if not scan.scores:
         return None
     ranked = sorted(scan.scores.items(), key=lambda item: item[1], reverse=True)
+    near = set(_ancestors(headline, _NEAR_LEVELS)) if headline is not None else set()
     best: BodyChoice | None = None
     for element, raw in ranked[:_TOP_CANDIDATES]:
         if element.tag in _SKIP:
@@ -227,6 +252,8 @@ def find_body(scan: Scan) -> BodyChoice | None:
         total, linked = _text_stats(element)
         density = linked / total if total else 1.0
         final = raw * (1.0 - density) * (1.0 + _weight(element))
+        if near and any(a in near for a in _ancestors(element, 3)):
+            final *= _NEAR_BONUS
         if best is None or final > best.score:
             best = BodyChoice(element, total - linked, density, final)
     return best

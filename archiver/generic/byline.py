@@ -30,7 +30,7 @@ _SOURCE = re.compile(
 # In a short byline line the colon may be missing: "来源CSDN| 作者魏星".
 _SOURCE_BARE = re.compile(r"(?<![图片照视频数据资料])(?:来源|出处)(?P<value>" + _VALUE + ")")
 _AUTHOR = re.compile(
-    r"(?:作\s*者|撰\s*文|[文图]\s*/\s*[文图]|文\s*(?=[/|｜])|作者署名)\s*(?:[:：/|｜]|\s)\s*"
+    r"(?:作\s*者|撰\s*文|采\s*写|[文图]\s*/\s*[文图]|文\s*(?=[/|｜])|作者署名)\s*(?:[:：/|｜]|\s)\s*"
     r"(?P<value>" + _NAMES + ")"
 )
 # A credit closing the article: "（文/图 刘玺东 易赛楠）", "(作者：X)".
@@ -52,9 +52,11 @@ _REPORTER_BRACKET = re.compile(
     r"[（(【\[]\s*(?:[^（(【\[）)】\]]{0,12}?)记者\s*[:：]?\s*(?P<value>" + _NAMES + r")"
 )
 _REPORTER_LINE = re.compile(
-    r"^\s*(?:[\u4e00-\u9fff·]{0,10}?)(?:记者|作者|文)\s*[:：/|]?\s*(?P<value>" + _NAMES + r")\s*$"
+    r"^\s*(?:[\u4e00-\u9fff·]{0,10}?)(?:记者|作者)\s*[:：/|]?\s*(?P<value>" + _NAMES + r")\s*$"
 )
 _PHOTO = re.compile(r"^\s*摄")
+_ACCOUNT = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9 ·_-]{1,15}$")
+_DATE_LINE = re.compile(r"^(?:发布时间|发表时间|发布于|时间)\s*[:：]|^\d{2,4}[-/年]\d")
 
 _NOT_A_NAME = re.compile(
     r"^(?:未知|佚名|匿名|admin|administrator|本站|小编|网友|null|none|undefined|unknown"
@@ -63,7 +65,8 @@ _NOT_A_NAME = re.compile(
     re.IGNORECASE,
 )
 _INNER_LABEL = re.compile(r"作者|记者")
-_TRAILING_JUNK = re.compile(r"(?:\d+.*|[-·_]+)$")
+_DIGIT = re.compile(r"\d")
+_HAN = re.compile("[\u4e00-\u9fff]")
 _SHORT_LINE = 80
 
 
@@ -83,7 +86,10 @@ def _cut(value: str) -> str:
         value = value[: match.start()]
     elif match:
         return ""
-    return _TRAILING_JUNK.sub("", value).strip(" -·_/")
+    digits = _DIGIT.search(value)
+    if digits and _HAN.search(value[: digits.start()]):
+        value = value[: digits.start()]  # 澎湃新闻网1032人参与; but HN666 stays
+    return value.strip(" -·_/")
 
 
 def clean_person(value: str | None) -> str | None:
@@ -153,6 +159,15 @@ def read_byline(header: str, tail: str, lead: str) -> Byline:
             match = _EDITOR.search(line) or _EDITOR_BRACKET.search(line)
             if match:
                 byline.editor = clean_person(_cut(match.group("value")))
+    # A blog or self-media page: the account's name printed between the
+    # headline and the 发布时间 line (百家号: "IT之家 / 发布时间：...").
+    if (
+        not byline.authors
+        and len(header_lines) >= 2
+        and _ACCOUNT.match(header_lines[0])
+        and _DATE_LINE.search(header_lines[1])
+    ):
+        byline.authors = _split_names(header_lines[0])
     for line in _lines(tail):
         if byline.editor is None:
             match = _EDITOR_BRACKET.search(line) or _EDITOR.search(line)
@@ -164,6 +179,10 @@ def read_byline(header: str, tail: str, lead: str) -> Byline:
                 byline.source = clean_source(_cut(match.group("value")))
         if not byline.authors:
             match = _AUTHOR_CLOSING.search(line)
+            if match is None and len(line) <= _SHORT_LINE:
+                match = _AUTHOR.search(line)
+            if match is None and len(line) <= 30:
+                match = _REPORTER_LINE.match(line)
             if match:
                 byline.authors = _split_names(match.group("value"))
     if not byline.authors:

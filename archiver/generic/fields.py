@@ -10,19 +10,23 @@ import re
 from datetime import datetime, tzinfo
 from urllib.parse import urlsplit
 
-from archiver.clean import absolutize, clean_text, is_junk_image
+from archiver.clean import absolutize, clean_text, image_src, is_junk_image
 from archiver.dates import parse_date, search_date
+from archiver.generic.byline import Byline, clean_person, clean_source
 from archiver.generic.jsonld import JsonLd
 from archiver.generic.metadata import MetaTags, strip_site_suffix
 from archiver.generic.tree import Element, text_of
 from archiver.models import FieldSource, Tag
 
 __all__ = [
+    "Credits",
     "DateFound",
     "extract_canonical_url",
+    "extract_credits",
     "extract_date_modified",
     "extract_date_published",
     "extract_description",
+    "extract_lead_image",
     "extract_site_name",
     "extract_tags",
     "http_url",
@@ -273,3 +277,131 @@ def meta_image(ld: JsonLd, meta: MetaTags, base_url: str) -> tuple[str | None, F
         if absolute and not is_junk_image(absolute):
             return absolute, "meta"
     return None, None
+
+
+AUTHOR_META = (
+    "article:author",
+    "og:article:author",
+    "author",
+    "byl",
+    "dc.creator",
+    "twitter:creator",
+)
+SOURCE_META = ("source", "contentsource", "mediaid", "og:source", "article:source")
+EDITOR_META = ("editor", "article:editor")
+
+
+class Credits:
+    """Authors, editor and source, each with where it was found."""
+
+    __slots__ = ("authors", "editor", "source", "sources")
+
+    def __init__(self) -> None:
+        self.authors: list[str] = []
+        self.editor: str | None = None
+        self.source: str | None = None
+        self.sources: dict[str, FieldSource] = {}
+
+
+def extract_credits(ld: JsonLd, meta: MetaTags, byline: Byline, title_tag: str) -> Credits:
+    """Authors: JSON-LD, the printed byline, then author metas; editor and source:
+    the printed byline, then metas.
+
+    Meta tags come last for people: Chinese CMSes fill them with the site's
+    name (网易), an id (104363) or a template placeholder (name, email).
+    """
+    credits = Credits()
+    source = byline.source
+    if source:
+        credits.sources["source"] = "text"
+    else:
+        source = next((s for s in map(clean_source, meta.all(*SOURCE_META)) if s), None)
+        if source:
+            credits.sources["source"] = "meta"
+    credits.source = source
+
+    authors = [a for a in (clean_person(n) for n in ld.authors) if a]
+    if authors:
+        credits.sources["authors"] = "json-ld"
+    elif byline.authors:
+        authors = byline.authors
+        credits.sources["authors"] = "text"
+    else:
+        suffix = title_tag[len(strip_site_suffix(title_tag)) :]
+        for value in meta.all(*AUTHOR_META):
+            for name in value.split(","):
+                person = clean_person(name)
+                # The site's name (网易) or the outlet (新浪: article:author is
+                # the source) is not a journalist.
+                if person and person not in suffix and person not in (source, *authors):
+                    authors.append(person)
+        if authors:
+            credits.sources["authors"] = "meta"
+    credits.authors = authors[:10]
+
+    editor = byline.editor
+    if editor:
+        credits.sources["editor"] = "text"
+    else:
+        found = meta.first(*EDITOR_META)
+        editor = clean_person(found[0]) if found else None
+        if editor:
+            credits.sources["editor"] = "meta"
+    credits.editor = editor
+    return credits
+
+
+# Sizes written into image file names: 850x118.jpg, xxx_w606_h412.png.
+_SIZE_IN_NAME = (
+    re.compile(r"(?<![0-9])(\d{2,4})[xX*](\d{2,4})(?![0-9])"),
+    re.compile(r"[_-]w(\d{1,4})[_-]h(\d{1,4})(?![0-9])"),
+)
+_NUMBER = re.compile(r"\s*(\d+)")
+
+
+def _dimension(img: Element, *names: str) -> int | None:
+    for name in names:
+        match = _NUMBER.match(img.get(name) or "")
+        if match and int(match.group(1)) > 0:
+            return int(match.group(1))
+    return None
+
+
+def _size(url: str, width: int | None, height: int | None) -> tuple[int | None, int | None]:
+    if width is not None and height is not None:
+        return width, height
+    path = urlsplit(url).path
+    for pattern in _SIZE_IN_NAME:
+        match = pattern.search(path)
+        if match:
+            return int(match.group(1)), int(match.group(2))
+    return width, height
+
+
+def _is_banner(width: int | None, height: int | None) -> bool:
+    """A strip-shaped image (an ad or a site banner, 850x118), not a photo."""
+    if not width or not height:
+        return False
+    return width >= 4 * height or height >= 4 * width
+
+
+def extract_lead_image(
+    body: Element, ld: JsonLd, meta: MetaTags, base_url: str
+) -> tuple[str | None, FieldSource | None]:
+    """The first content image of the body as shown (lazy sources resolved),
+    else the image the page declares (JSON-LD image, og:image).
+
+    Icons, logos, 1x1 pixels, ``data:`` URIs and banner-shaped images are
+    not lead images.
+    """
+    for img in body.iter("img"):
+        url = http_url(image_src(img), base_url)
+        if url is None:
+            continue
+        width, height = _size(
+            url, _dimension(img, "w", "width", "data-w"), _dimension(img, "h", "height", "data-h")
+        )
+        if is_junk_image(url, width, height) or _is_banner(width, height):
+            continue
+        return url, "selector"
+    return meta_image(ld, meta, base_url)

@@ -13,19 +13,20 @@ from __future__ import annotations
 from datetime import tzinfo
 from zoneinfo import ZoneInfo
 
-from archiver.clean import body_images, clean_body, clean_text, lead_image
+from archiver.clean import body_images, clean_body, clean_text
 from archiver.encoding import text_warnings
 from archiver.errors import NotAnArticle
 from archiver.generic.body import BodyChoice, Scan, find_body, prune_body, scan_page
-from archiver.generic.byline import clean_person, clean_source, read_byline
+from archiver.generic.byline import read_byline
 from archiver.generic.fields import (
     extract_canonical_url,
+    extract_credits,
     extract_date_modified,
     extract_date_published,
     extract_description,
+    extract_lead_image,
     extract_site_name,
     extract_tags,
-    meta_image,
 )
 from archiver.generic.jsonld import read_json_ld
 from archiver.generic.listing import article_links, is_article_url, next_page_url, page_number
@@ -54,15 +55,6 @@ __all__ = ["GenericSite"]
 _ZONES = {"zh": BEIJING, "ja": ZoneInfo("Asia/Tokyo"), "ko": ZoneInfo("Asia/Seoul")}
 _UTC = ZoneInfo("UTC")
 _TITLE_META = ("og:title", "twitter:title", "articletitle", "headline", "title")
-_AUTHOR_META = (
-    "article:author",
-    "og:article:author",
-    "author",
-    "byl",
-    "dc.creator",
-    "twitter:creator",
-)
-_SOURCE_META = ("source", "contentsource", "mediaid", "og:source", "article:source")
 _LANG_META = ("content-language", "language", "og:locale", "dc.language")
 _MIN_BODY_CHARS = 40
 _SHORT_TITLE = 8
@@ -131,7 +123,7 @@ class GenericSite(Site):
             raise NotAnArticle("no-title", "no headline or <title> on the page", url=url)
         sources["title"] = choice.source
 
-        body = find_body(scan)
+        body = find_body(scan, choice.element)
         self._reject_non_article(page, scan, body, meta, ld.is_listing, ld.is_article)
         assert body is not None  # _reject_non_article raised otherwise
         if len(choice.title) < _SHORT_TITLE:
@@ -174,44 +166,18 @@ class GenericSite(Site):
         drop = [choice.element] if choice.element is not None else []
         pruned = prune_body(body.element, drop)
         body_html = clean_body(pruned, url)
-        images = body_images(pruned, url)
-        lead = lead_image(pruned, url)
-        if lead:
-            sources["lead_image"] = "selector"
-        else:
-            lead, lead_source = meta_image(ld, meta, url)
-            if lead_source:
-                sources["lead_image"] = lead_source
         sources["body_html"] = "selector"
+        images = body_images(pruned, url)
         if images:
             sources["images"] = "selector"
+        lead, lead_source = extract_lead_image(pruned, ld, meta, url)
+        if lead_source:
+            sources["lead_image"] = lead_source
 
         ending = end_text[-600:] + "\n" + text_after(body.element, 400)
         byline = read_byline(after[:600], ending, lead_text[:400])
-        authors = [a for a in (clean_person(n) for n in ld.authors) if a]
-        if authors:
-            sources["authors"] = "json-ld"
-        elif byline.authors:
-            authors, sources["authors"] = byline.authors, "text"
-        else:
-            authors = self._meta_authors(meta, title_tag)
-            if authors:
-                sources["authors"] = "meta"
-        editor = byline.editor
-        if editor:
-            sources["editor"] = "text"
-        else:
-            found = meta.first("editor", "article:editor")
-            editor = clean_person(found[0]) if found else None
-            if editor:
-                sources["editor"] = "meta"
-        source = byline.source
-        if source:
-            sources["source"] = "text"
-        else:
-            source = next((s for s in map(clean_source, meta.all(*_SOURCE_META)) if s), None)
-            if source:
-                sources["source"] = "meta"
+        credits = extract_credits(ld, meta, byline, title_tag)
+        sources.update(credits.sources)
 
         if published is not None:
             sources["date_published"] = published.source
@@ -249,9 +215,9 @@ class GenericSite(Site):
             url=url,
             canonical_url=canonical,
             title=choice.title,
-            authors=authors,
-            editor=editor,
-            source=source,
+            authors=credits.authors,
+            editor=credits.editor,
+            source=credits.source,
             site_name=clean_text(site_name) or None if site_name else None,
             categories=list(self.defaults.categories),
             tags=tags,
@@ -267,18 +233,6 @@ class GenericSite(Site):
             field_sources=sources,
             warnings=warnings,
         )
-
-    @staticmethod
-    def _meta_authors(meta: MetaTags, title_tag: str) -> list[str]:
-        authors: list[str] = []
-        suffix = title_tag[len(strip_site_suffix(title_tag)) :]
-        for value in meta.all(*_AUTHOR_META):
-            for name in value.split(","):
-                person = clean_person(name)
-                # Chinese CMSes put the site's name in the author meta (网易).
-                if person and person not in suffix and person not in authors:
-                    authors.append(person)
-        return authors[:10]
 
     @staticmethod
     def _reject_non_article(
