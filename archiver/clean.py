@@ -222,11 +222,35 @@ def clean_tree(
     return root
 
 
+_VERBATIM = re.compile(r"(<(pre|textarea)\b.*?</\2\s*>)", re.S | re.I)
+_EMPTY_LINE = re.compile(r"\n([ \t]*)(?=\n)")
+_LINE_START = re.compile(r"\n[ \t\r\f\v\u3000]*(?:\n[ \t\r\f\v\u3000]*)*")
+
+
+def no_blank_lines(body: str) -> str:
+    """``body`` without blank lines or line indentation (outside ``<pre>``).
+
+    Hexo reads a post's body as Markdown: a blank line ends the raw HTML
+    block, and the indented HTML after it becomes a code block that shows
+    the tags as text (it happened in the old archive). Whitespace between
+    HTML elements means nothing, so taking it out changes no page; inside
+    ``<pre>`` an empty line becomes ``&#10;``, which shows the same."""
+    pieces = _VERBATIM.split(body)
+    out = []
+    for index in range(0, len(pieces), 3):
+        out.append(_LINE_START.sub("\n", pieces[index]))
+        if index + 1 < len(pieces):
+            # Inside <pre>, an empty line is kept as an entity, not as a blank line.
+            out.append(_EMPTY_LINE.sub(r"&#10;\1", pieces[index + 1]))
+    return "".join(out)
+
+
 def inner_html(element: HtmlElement) -> str:
-    """The HTML inside ``element``, entities as characters, C0/C1 controls removed."""
+    """The HTML inside ``element``: entities as characters, C0/C1 controls removed,
+    no blank lines (see ``no_blank_lines``)."""
     parts = [html.escape(element.text, quote=False)] if element.text else []
     parts.extend(lxml.html.tostring(child, encoding="unicode") for child in element)
-    return _BODY_CONTROLS.sub("", "".join(parts))
+    return no_blank_lines(_BODY_CONTROLS.sub("", "".join(parts)))
 
 
 def clean_body(

@@ -292,7 +292,8 @@ class ArchiveSpider(scrapy.Spider):
             more = [] if parts else site.continuation_urls(page)
         except NotAnArticle as exc:
             self.count("not_an_article")
-            self.state.fail(response.url, f"not an article ({exc.reason}): {exc}", retry=False)
+            said = str(exc) if str(exc).startswith(exc.reason) else f"{exc.reason}: {exc}"
+            self.state.fail(response.url, f"not an article: {said}", retry=False)
             yield from self.article_done(listing)
             return
         except ValidationError as exc:

@@ -43,6 +43,10 @@ def test_page_gives_its_golden_post(meta_path: Path) -> None:
         return
     assert expected.exists(), f"no golden post for {meta_path.stem}: run --regen and review"
     assert got == expected.read_text(encoding="utf-8")
+    body = got.split("\n---\n\n", 1)[1]
+    # Hexo reads the body as Markdown: a blank line would end the HTML block
+    # and turn the indented HTML after it into a code block of raw tags.
+    assert "\n\n" not in body.rstrip(" ") and "\n    <" not in body
 
 
 def regenerate() -> None:
