@@ -157,7 +157,7 @@ class Archive:
         ``date_modified``, or its fetch time) so readers see it changed.
         """
         digest = content_hash(article)
-        path = self.path_for(article)
+        path = self.path_for(article, aliases=aliases)
         relative = self._relative(path)
         row = self.ledger.by_path(relative)
         status: Status = "written"
@@ -191,11 +191,12 @@ class Archive:
             self.ledger.add_alias(alias, relative)
         return SaveResult(path, status)
 
-    def path_for(self, article: Article) -> Path:
+    def path_for(self, article: Article, *, aliases: tuple[str, ...] = ()) -> Path:
         """Where ``article``'s post goes. The same article always gets the same
-        file; two articles with one title never share one."""
+        file, whichever of its URLs (``aliases``: its rel=canonical...) it came
+        by; two articles with one title never share one."""
         key = article.key_url
-        for url in (key, article.url):
+        for url in (key, article.url, *aliases):
             known = self.ledger.path_of(url) if url else None
             if known is not None:
                 return self.root / known

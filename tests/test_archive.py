@@ -145,3 +145,13 @@ def test_atomic_write_leaves_old_file_when_rename_fails(
         atomic_write(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["post.md"]
+
+
+def test_same_article_by_another_url_with_its_canonical_is_one_post(tmp_path: Path) -> None:
+    archive = Archive(tmp_path)
+    canonical = "https://news.example.com/a.html"
+    first = archive.save(article("https://news.example.com/a.html?page=1"), aliases=(canonical,))
+    second = archive.save(article("https://m.example.com/a.html"), aliases=(canonical,))
+    assert second.path == first.path and second.status == "unchanged"
+    assert len(list(archive)) == 1
+    assert archive.find("https://m.example.com/a.html") == first.path
