@@ -169,3 +169,16 @@ def test_killed_run_is_finished_by_the_next(
     assert not list((out / "source").rglob(".tmp-*")) if (out / "source").exists() else True
     check = run_archiver("check", str(out))
     assert check.returncode == 0, check.stdout
+
+
+def test_library_crawl_returns_the_report(server: SiteServer, tmp_path: Path) -> None:
+    import archiver
+
+    out = tmp_path / "site"
+    report = archiver.crawl(
+        [f"{server.url}/news/"], output=out, max_pages=1, settings={"DOWNLOAD_DELAY": 0}
+    )
+    assert report["pages_fetched"] == 1 and report["articles_written"] == 3
+    assert len(posts_of(out)) == 3
+    again = archiver.crawl(f"{server.url}/news/", output=out, settings={"DOWNLOAD_DELAY": 0})
+    assert again["articles_requested"] == 0  # callable again: each crawl in its own process
