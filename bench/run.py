@@ -68,11 +68,9 @@ class Measured:
     cpu_s: float
     peak_rss_mb: float
     sampled_rss_mb: float
+    main_cpu_s: float = 0.0
+    """CPU seconds of the process itself, without its children (psutil, last sample)."""
     log: str = ""
-
-    @property
-    def cpu_share(self) -> float:
-        return self.cpu_s / self.wall_s if self.wall_s else 0.0
 
 
 def measure(command: list[str], log: Path, timeout: float | None = None) -> Measured:
@@ -81,6 +79,7 @@ def measure(command: list[str], log: Path, timeout: float | None = None) -> Meas
         started = time.monotonic()
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
         sampled = [0]
+        own_cpu = [0.0]
         stop = threading.Event()
 
         def sample() -> None:
@@ -90,6 +89,8 @@ def measure(command: list[str], log: Path, timeout: float | None = None) -> Meas
                 handle = psutil.Process(proc.pid)
                 while not stop.is_set():
                     sampled[0] = max(sampled[0], handle.memory_info().rss)
+                    times = handle.cpu_times()
+                    own_cpu[0] = times.user + times.system
                     stop.wait(0.2)
             except Exception:  # psutil missing, or the process is gone
                 return
@@ -113,6 +114,7 @@ def measure(command: list[str], log: Path, timeout: float | None = None) -> Meas
         cpu_s=round(usage.ru_utime + usage.ru_stime, 3),
         peak_rss_mb=round(usage.ru_maxrss / 1024, 1),  # KiB on Linux
         sampled_rss_mb=round(sampled[0] / 2**20, 1),
+        main_cpu_s=round(own_cpu[0], 3),
         log=str(log),
     )
 
@@ -192,6 +194,23 @@ def _posts(root: Path) -> int:
         return int(db.execute("SELECT COUNT(*) FROM posts").fetchone()[0])
 
 
+def _digest(root: Path) -> str:
+    """A hash of every post (path and bytes) and the ledger's rows: equal archives, equal hash."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    posts = root / "source" / "_posts"
+    for path in sorted(posts.rglob("*.md")) if posts.is_dir() else []:
+        digest.update(path.relative_to(posts).as_posix().encode() + b"\0" + path.read_bytes())
+    ledger = root / ".archiver" / "ledger.sqlite"
+    if ledger.exists():
+        with sqlite3.connect(ledger) as db:
+            query = "SELECT path, url, content_hash FROM posts ORDER BY path"
+            for row in db.execute(query):
+                digest.update(repr(row).encode())
+    return digest.hexdigest()[:16]
+
+
 def _du_mb(root: Path) -> float:
     total = 0
     for folder, _, files in os.walk(root):
@@ -242,26 +261,18 @@ def run_size(n: int, args: argparse.Namespace, work: Path, say: Any) -> SizeResu
     return result
 
 
-VARIANTS: list[tuple[str, list[str]]] = [
-    ("archiver as is", []),
-    ("+ fast continuation_urls (proposed fix)", ["fastcont"]),
-    (
-        "+ fast continuation_urls, no fsync (bound for writes off the reactor)",
-        ["fastcont", "nofsync"],
-    ),
-    (
-        "+ fast continuation_urls, extraction in 1 worker process (2nd core)",
-        ["fastcont", "offload"],
-    ),
-    (
-        "+ fast continuation_urls, extraction in 2 worker processes",
-        ["fastcont", "offload", "workers=2"],
-    ),
-    (
-        "+ fast continuation_urls, extraction in 1 worker, no fsync",
-        ["fastcont", "offload", "nofsync"],
-    ),
-]
+VARIANTS: list[tuple[str, str, list[str]]] = [
+    # (label, BENCH_VARIANTS, further -s settings)
+    ("archiver as is", "", []),
+    ("CONCURRENT_ITEMS=1", "", ["CONCURRENT_ITEMS=1"]),
+    ("fix 1: fast continuation_urls", "fastcont", []),
+    ("fixes 1+2 (and listing links), CONCURRENT_ITEMS=1, writes in a thread",
+     "fastcont,fastlist,writer", ["CONCURRENT_ITEMS=1"]),
+    ("fixes 1+2, CONCURRENT_ITEMS=1, extraction in 1 worker process",
+     "fastcont,fastlist,offload", ["CONCURRENT_ITEMS=1"]),
+    ("fixes 1+2, CONCURRENT_ITEMS=1, extraction in 1 worker, writes in a thread",
+     "fastcont,fastlist,offload,writer", ["CONCURRENT_ITEMS=1"]),
+]  # fmt: skip
 
 
 def run_variants(n: int, args: argparse.Namespace, work: Path, say: Any) -> list[dict[str, Any]]:
@@ -269,20 +280,13 @@ def run_variants(n: int, args: argparse.Namespace, work: Path, say: Any) -> list
     server = Server(n, args.seed)
     try:
         start = f"{server.url}/tag/keji.htm"
-        for label, variant in VARIANTS:
+        for label, variant, settings in VARIANTS:
             say(f"variants, N={n}: {label} ...")
-            names = [v for v in variant if not v.startswith("workers=")]
-            workers = [v.split("=")[1] for v in variant if v.startswith("workers=")]
             extra = []
-            if names:
-                extra = [
-                    "-s",
-                    "SPIDER_MODULES=bench.variants",
-                    "-s",
-                    f"BENCH_VARIANTS={','.join(names)}",
-                ]
-                if workers:
-                    extra += ["-s", f"BENCH_WORKERS={workers[0]}"]
+            if variant:
+                extra += ["-s", "SPIDER_MODULES=bench.variants", "-s", f"BENCH_VARIANTS={variant}"]
+            for setting in settings:
+                extra += ["-s", setting]
             archive = work / f"variant-{n}"
             shutil.rmtree(archive, ignore_errors=True)
             report = work / f"variant-{n}.json"
@@ -293,10 +297,12 @@ def run_variants(n: int, args: argparse.Namespace, work: Path, say: Any) -> list
                 {
                     "label": label,
                     "settings": extra,
+                    "offload": "offload" in variant,
                     "run": done.__dict__,
                     "written": data.get("articles_written", 0),
                     "elapsed_s": data.get("elapsed_s"),
                     "server": server.stats(),
+                    "digest": _digest(archive),
                 }
             )
             shutil.rmtree(archive, ignore_errors=True)
@@ -329,57 +335,42 @@ def _ok(flag: bool) -> str:
     return "met" if flag else "**missed**"
 
 
+def _ms(seconds: float, count: int) -> float:
+    return seconds / count * 1000 if count else 0.0
+
+
 def tables(results: dict[str, Any]) -> str:
     out: list[str] = []
     sizes: list[dict[str, Any]] = results["sizes"]
 
     rows = []
     for size in sizes:
-        n = size["n"]
         bare_run, arch_run = size["bare"]["run"], size["archive"]["run"]
         written = size["archive"]["report"].get("articles_written", 0)
         bare_articles = size["bare"]["report"].get("articles", 0)
         bare_rate = _rate(bare_articles, bare_run["wall_s"])
         arch_rate = _rate(written, arch_run["wall_s"])
         ratio = arch_rate / bare_rate if bare_rate else 0.0
-        rows.append(
-            [
-                n,
-                bare_articles,
-                f"{bare_run['wall_s']:.1f}",
-                bare_rate,
-                f"{bare_run['cpu_s'] / bare_run['wall_s']:.0%}",
-                written,
-                f"{arch_run['wall_s']:.1f}",
-                arch_rate,
-                f"{arch_run['cpu_s'] / arch_run['wall_s']:.0%}",
-                f"{ratio:.2f}",
-                _ok(ratio >= 0.65),
-            ]
-        )
+        bare_cpu = _ms(bare_run["cpu_s"], bare_articles)
+        arch_cpu = _ms(arch_run["cpu_s"], written)
+        rows.append([
+            size["n"], f"{bare_run['wall_s']:.1f}", bare_rate, bare_cpu,
+            f"{written:,}", f"{arch_run['wall_s']:.1f}", arch_rate, arch_cpu,
+            f"**{ratio:.2f}**", _ok(ratio >= 0.65),
+            f"{bare_cpu / arch_cpu:.2f}" if arch_cpu else "",
+        ])  # fmt: skip
     out.append("### End to end: `archiver tag` vs a bare Scrapy spider\n")
+    out.append(_table([
+        "N", "bare: wall s", "bare: articles/s", "bare: CPU ms/article", "archiver: written",
+        "archiver: wall s", "archiver: articles/s", "archiver: CPU ms/article",
+        "ratio (articles/s)", "target ≥ 0.65", "ratio of CPU per article",
+    ], rows))  # fmt: skip
     out.append(
-        _table(
-            [
-                "N",
-                "bare: articles",
-                "bare: wall s",
-                "bare: articles/s",
-                "bare: CPU",
-                "archiver: written",
-                "archiver: wall s",
-                "archiver: articles/s",
-                "archiver: CPU",
-                "ratio",
-                "target ≥ 0.65",
-            ],
-            rows,
-        )
-    )
-    out.append(
-        "\nWall time of each process, start to exit (Python and Scrapy start-up, ledger "
-        "opening and the report included); CPU = CPU time / wall time of the crawl process "
-        "(under 100%: waiting on fsync, the network or a busy machine)."
+        "\nWall time of each process, start to exit (Python and Scrapy start-up, opening the "
+        "ledger and the report included). CPU ms/article: user + system time of the crawl "
+        "process per article; their ratio (bare ÷ archiver) is what the articles/s ratio would "
+        "be if both ran alone on one core without waiting, and barely moves with the load of "
+        "the machine."
     )
 
     ext = results.get("extraction") or {}
@@ -391,47 +382,30 @@ def tables(results: dict[str, Any]) -> str:
         for name, data in tools.items():
             speedup = ours / data["pages_per_s"] if data["pages_per_s"] else 0.0
             target = _ok(speedup >= 10) if name == "trafilatura" else ""
-            rows.append(
-                [
-                    labels.get(name, name),
-                    data["ms_per_page"],
-                    data["pages_per_s"],
-                    "1" if name == "archiver" else f"{speedup:.1f}×",
-                    target,
-                    f"{data['title_ok']:.0%}",
-                    f"{data['title_contains']:.0%}",
-                ]
-            )
+            rows.append([
+                labels.get(name, name), data["ms_per_page"], data["pages_per_s"],
+                "" if name == "archiver" else f"{speedup:.1f}×", target,
+                f"{data['title_ok']:.0%}", f"{data['title_contains']:.0%}",
+            ])  # fmt: skip
         kb = ext["page_kb"]
         out.append(
             f"\n### Extraction, one core ({tools['archiver']['pages']} article pages, "
-            f"{kb['min']}-{kb['max']} KB, mean {kb['mean']} KB)\n"
+            f"{kb['min']}-{kb['max']} KB, mean {kb['mean']} KB; best of "
+            f"{tools['archiver']['passes']} passes)\n"
         )
-        out.append(
-            _table(
-                [
-                    "tool",
-                    "ms/page",
-                    "pages/s",
-                    "archiver is … faster",
-                    "target ≥ 10× trafilatura",
-                    "title exact",
-                    "title in tool's title",
-                ],
-                rows,
-            )
-        )
+        out.append(_table([
+            "tool", "ms/page", "pages/s", "archiver is … faster", "target ≥ 10× trafilatura",
+            "title exact", "title in tool's title",
+        ], rows))  # fmt: skip
         stages = ext.get("stages_ms", {})
         if stages:
-            total = sum(stages.values())
-            out.append("\nWhat the spider spends per article page (ms, one core):\n")
-            out.append(
-                _table(
-                    ["stage", "ms/page", "share"],
-                    [[k, v, f"{v / total:.0%}"] for k, v in stages.items()]
-                    + [["total", total, "100%"]],
-                )
-            )
+            total = sum(v for k, v in stages.items() if not k.startswith("  "))
+            out.append("\nWhat the spider runs per article page (ms, one core, same pages):\n")
+            out.append(_table(
+                ["stage", "ms/page", "share"],
+                [[k.strip() if not k.startswith("  ") else f"↳ {k.strip()}", v,
+                  f"{v / total:.0%}"] for k, v in stages.items()] + [["total", total, "100%"]],
+            ))  # fmt: skip
         pool = ext.get("pool")
         if pool:
             out.append(
@@ -445,36 +419,18 @@ def tables(results: dict[str, Any]) -> str:
     for size in sizes:
         run, data = size["archive"]["run"], size["archive"]
         written = data["report"].get("articles_written", 0)
-        rows.append(
-            [
-                size["n"],
-                _rate(written, run["wall_s"]),
-                run["peak_rss_mb"],
-                run["sampled_rss_mb"],
-                f"{run['peak_rss_mb'] / base_rss:.2f}",
-                size["bare"]["run"]["peak_rss_mb"],
-                data.get("posts", 0),
-                data.get("ledger_mb", 0.0),
-                data.get("archive_mb", 0.0),
-            ]
-        )
+        rows.append([
+            size["n"], _rate(written, run["wall_s"]), _ms(run["cpu_s"], written),
+            run["peak_rss_mb"], run["sampled_rss_mb"], f"{run['peak_rss_mb'] / base_rss:.2f}",
+            size["bare"]["run"]["peak_rss_mb"], data.get("posts", 0), data.get("ledger_mb", 0.0),
+            data.get("archive_mb", 0.0),
+        ])  # fmt: skip
     out.append("\n### Scale: memory and throughput against N (archive and ledger included)\n")
-    out.append(
-        _table(
-            [
-                "N",
-                "archiver articles/s",
-                "peak RSS MB",
-                "psutil max RSS MB",
-                f"÷ N={base['n']:,}",
-                "bare spider peak RSS MB",
-                "posts in ledger",
-                "ledger MB",
-                "archive on disk MB",
-            ],
-            rows,
-        )
-    )
+    out.append(_table([
+        "N", "archiver articles/s", "CPU ms/article", "peak RSS MB (wait4)",
+        "peak RSS MB (psutil samples)", f"÷ N={base['n']:,}", "bare spider peak RSS MB",
+        "posts in ledger", "ledger MB", "archive on disk MB",
+    ], rows))  # fmt: skip
     big = [s for s in sizes if s["n"] > base["n"]]
     if big:
         peak = big[-1]["archive"]["run"]["peak_rss_mb"]
@@ -489,36 +445,17 @@ def tables(results: dict[str, Any]) -> str:
     for size in sizes:
         run, report = size["again"]["run"], size["again"]["report"]
         requested = report.get("articles_requested", -1)
-        rows.append(
-            [
-                size["n"],
-                f"{run['wall_s']:.2f}",
-                report.get("elapsed_s", 0.0),
-                requested,
-                report.get("articles_known", 0),
-                report.get("pages_fetched", 0),
-                size["again"]["server"].get("article", 0),
-                run["peak_rss_mb"],
-                _ok(requested == 0),
-            ]
-        )
+        rows.append([
+            size["n"], f"{run['wall_s']:.2f}", report.get("elapsed_s", 0.0), requested,
+            report.get("articles_known", 0), report.get("pages_fetched", 0),
+            size["again"]["server"].get("article", 0), run["peak_rss_mb"], _ok(requested == 0),
+        ])  # fmt: skip
     out.append("\n### Incremental: the same command again, archive of N posts, site unchanged\n")
-    out.append(
-        _table(
-            [
-                "N",
-                "wall s",
-                "crawl s (report)",
-                "articles_requested",
-                "articles_known",
-                "listing pages fetched",
-                "article requests at the server",
-                "peak RSS MB",
-                "target: 0 requested",
-            ],
-            rows,
-        )
-    )
+    out.append(_table([
+        "N", "wall s", "crawl s (report)", "articles_requested", "articles_known",
+        "listing pages fetched", "article requests at the server", "peak RSS MB",
+        "target: 0 requested",
+    ], rows))  # fmt: skip
 
     variants = results.get("variants") or []
     if variants:
@@ -527,40 +464,36 @@ def tables(results: dict[str, Any]) -> str:
         bare = next((s for s in sizes if s["n"] == results["variants_n"]), None)
         bare_rate = (
             _rate(bare["bare"]["report"].get("articles", 0), bare["bare"]["run"]["wall_s"])
-            if bare
-            else 0.0
-        )
+            if bare else 0.0
+        )  # fmt: skip
         rows = []
         for row in variants:
-            rate = _rate(row["written"], row["run"]["wall_s"])
-            rows.append(
-                [
-                    row["label"],
-                    row["written"],
-                    rate,
-                    f"{rate / base_rate:.2f}×",
-                    f"{rate / bare_rate:.2f}" if bare_rate else "",
-                    f"{row['run']['cpu_s'] / row['run']['wall_s']:.0%}",
-                    row["run"]["peak_rss_mb"],
-                ]
-            )
+            run, written = row["run"], row["written"]
+            rate = _rate(written, run["wall_s"])
+            total = _ms(run["cpu_s"], written)
+            main = _ms(run.get("main_cpu_s") or run["cpu_s"], written)
+            # A CPU-bound ceiling on an idle machine: one core for the crawl, one for the worker.
+            ceiling = 1000 / max(main, total - main) if row.get("offload") else 1000 / total
+            same = "yes" if row.get("digest") == first.get("digest") else "**no**"
+            rows.append([
+                row["label"], written, rate, f"{rate / base_rate:.2f}×",
+                f"{rate / bare_rate:.2f}" if bare_rate else "", total, main, ceiling,
+                run["peak_rss_mb"], same,
+            ])  # fmt: skip
         out.append(
-            f"\n### Where the time goes, and the second core (N={results['variants_n']:,}, "
-            "prototypes in `bench/variants.py`)\n"
+            f"\n### Where the time goes, and the second core (N={results['variants_n']:,}; "
+            "prototypes in `bench/variants.py`, settings with `-s`)\n"
         )
+        out.append(_table([
+            "crawl", "written", "articles/s", "vs as is", "vs bare spider", "CPU ms/article",
+            "of which crawl process", "CPU-bound ceiling, articles/s", "peak RSS MB (crawl)",
+            "same posts and ledger",
+        ], rows))  # fmt: skip
         out.append(
-            _table(
-                [
-                    "crawl",
-                    "written",
-                    "articles/s",
-                    "vs as is",
-                    "vs bare spider",
-                    "CPU (main process)",
-                    "peak RSS MB (main)",
-                ],
-                rows,
-            )
+            "\nCPU-bound ceiling: 1000 ÷ CPU ms per article, or with a worker process "
+            "1000 ÷ the larger of the crawl process's and the worker's share: what the run "
+            "would reach with its cores to itself (the server takes ~0.3 ms a page). Same posts "
+            "and ledger: every post file (path and bytes) and ledger row equal to the as-is run's."
         )
     return "\n".join(out) + "\n"
 
