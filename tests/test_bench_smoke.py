@@ -94,4 +94,6 @@ def test_bench_run_at_n20_gives_real_figures(tmp_path: Path) -> None:
     assert tool["pages_per_s"] > 0 and tool["title_ok"] == 1.0
     assert set(results["extraction"]["stages_ms"]) >= {"parse (lxml)", "continuation_urls"}
     text = run.section(results)
-    assert text.startswith(run.SECTION) and "| 20 | 20 |" in text
+    assert text.startswith(run.SECTION) and "\n| 20 | " in text
+    incremental = text.split("### Incremental")[1].split("\n| 20 | ")[1].split("\n")[0]
+    assert incremental.endswith("| met |")
