@@ -600,7 +600,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="rewrite the '## Crawl benchmarks' section of BENCHMARKS.md",
     )
+    parser.add_argument(
+        "--from-json", type=Path, help="only print (and write) the tables of a --json file"
+    )
     args = parser.parse_args(argv)
+    if args.from_json:
+        text = section(json.loads(args.from_json.read_text(encoding="utf-8")))
+        print(text)
+        if args.write_benchmarks:
+            write_section(ROOT / "BENCHMARKS.md", text)
+        return 0
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [1000, 10_000]
     if args.full and 100_000 not in sizes:
         sizes.append(100_000)
