@@ -53,6 +53,8 @@ SETTINGS = [
     "CONCURRENT_REQUESTS_PER_DOMAIN=32",
 ]
 SECTION = "## Crawl benchmarks"
+FINDINGS = ROOT / "bench" / "findings.md"
+"""Hand-written profile findings, put in the section after the tables."""
 
 
 # ------------------------------------------------------------ measuring
@@ -555,6 +557,7 @@ def section(results: dict[str, Any]) -> str:
         "```",
         "",
         tables(results),
+        *([FINDINGS.read_text(encoding="utf-8").strip(), ""] if FINDINGS.exists() else []),
         "Reproduce: `pip install -e '.[test,bench]'` then `python -m bench.run` (N = 1,000 and "
         "10,000), `python -m bench.run --full` (adds N = 100,000); `--write-benchmarks` "
         "rewrites this section, `--json FILE` keeps every figure.",
