@@ -40,8 +40,12 @@ _AUTHOR_CLOSING = re.compile(
     + r")\s*[)）]"
 )
 _AUTHOR_BARE = re.compile(r"作者(?P<value>" + _NAMES + r")(?=\s|$|[|｜,，])")
+# A value followed by a colon is the next label or a headline, not a name
+# ("责任编辑：香港警方：8.31示威..."): the possessive + keeps it from backing off.
 _EDITOR = re.compile(
-    r"(?:责任编辑|责编|编辑|值班编辑|本文编辑)\s*(?:[:：/|｜]|\s)\s*(?P<value>" + _VALUE + ")"
+    r"(?:责任编辑|责编|编辑|值班编辑|本文编辑)\s*(?:[:：/|｜]|\s)\s*(?P<value>"
+    + _VALUE
+    + r"+)(?![:：])"
 )
 _EDITOR_BRACKET = re.compile(
     r"[【\[（(]\s*(?:责任)?编辑\s*[:：]?\s*(?P<value>[^】\]）)\s]{1,30})\s*[】\]）)]"

@@ -79,11 +79,22 @@ _DATE_LABEL = re.compile(
     r"|Updated|Date)\s*[:：]?\s*",
     re.IGNORECASE,
 )
-TAG_LINK_XPATH = (
-    ".//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ')"
-    " or contains(@href, '/tag/') or contains(@href, '/tags/') or contains(@href, 'tag=')"
-    " or contains(@href, '/keyword/')]"
-)
+_TAG_HREF = re.compile(r"/tags?/|[?&]tag=|/keywords?/", re.IGNORECASE)
+_MAX_TAG_SCAN = 3000
+
+
+def _tag_links(scope: Element) -> list[Element]:
+    """Links to tag pages (``rel=tag`` or a tag-like path) among the first links of ``scope``."""
+    found: list[Element] = []
+    for count, anchor in enumerate(scope.iter("a")):
+        if count >= _MAX_TAG_SCAN or len(found) >= 100:
+            break
+        rel = (anchor.get("rel") or "").lower().split()
+        if "tag" in rel or _TAG_HREF.search(anchor.get("href") or ""):
+            found.append(anchor)
+    return found
+
+
 KEYWORD_META = ("news_keywords", "keywords", "tags", "article:tag", "og:article:tag")
 SITE_NAME_META = ("og:site_name", "application-name", "sitename", "site_name", "twitter:site")
 _HTTP_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
@@ -200,7 +211,7 @@ def extract_tags(
     tags: list[Tag] = []
     names: set[str] = set()
     if scope is not None:
-        for anchor in scope.xpath(TAG_LINK_XPATH)[:100]:
+        for anchor in _tag_links(scope):
             name = clean_text(text_of(anchor)).lstrip("#").strip()
             if _good_tag(name, title, longest=16) and name not in names:
                 names.add(name)

@@ -292,7 +292,7 @@ def _candidate_score(candidate: str, title_tag: str, stripped: str) -> tuple[flo
         return 1.0 + len(key) / 1000, candidate
     if key in tkey:
         return min(len(key) / max(len(skey), 1), 1.0), candidate
-    if skey and skey in key and len(key) - len(skey) <= 12:
+    if skey and key.endswith(skey) and len(key) - len(skey) <= 4:
         # A badge glued to the headline (原创, 置顶): the <title> has it clean.
         return 0.9, stripped
     # The fuzzy score is at most 0.8 * len(key) / len(skey) and at most
@@ -319,6 +319,15 @@ def pick_title(
     the site's name.
     """
     stripped = strip_site_suffix(title_tag) if title_tag else ""
+    # h1 first, then the rest in page order.
+    ordered = [h for h in headings if h.tag == "h1"] + [h for h in headings if h.tag != "h1"]
+    ordered = ordered[:MAX_TITLE_CANDIDATES]
+    texts = {_key(clean_text(text_of(h))): h for h in reversed(ordered)}
+    # JSON-LD's headline, printed as a heading too: two sources agree.
+    for text, source in structured:
+        heading = texts.get(_key(clean_text(text)))
+        if source == "json-ld" and heading is not None:
+            return TitleChoice(clean_text(text), source, heading)
     best: tuple[float, int, TitleChoice] | None = None
     rank = 0
 
@@ -335,21 +344,32 @@ def pick_title(
 
     for text, source in structured:
         consider(text, source, None)
-    # h1 first, then the rest in page order.
-    ordered = [h for h in headings if h.tag == "h1"] + [h for h in headings if h.tag != "h1"]
-    for element in ordered[:MAX_TITLE_CANDIDATES]:
+    for element in ordered:
         if element.tag in {"title", "meta", "script", "style", "a", "body", "html"}:
             continue
         if len(element) > 8:
             continue  # a container named "title-box", not a title
         consider(text_of(element), "selector", element)
 
+    if title_tag and best is not None and best[0] >= 0.5:
+        choice = best[2]
+        if choice.element is None:
+            # A structured title that a heading prints too: keep the heading,
+            # the byline is read after it.
+            key = _key(choice.title)
+            choice.element = texts.get(key)
+        return choice
+    # Nothing matches the <title> (or there is none): a structured title that
+    # a heading repeats, then the JSON-LD headline, then the <title> itself.
+    for text, source in structured:
+        heading = texts.get(_key(clean_text(text)))
+        if heading is not None:
+            return TitleChoice(clean_text(text), source, heading)
+    for text, source in structured:
+        if source == "json-ld" and clean_text(text):
+            return TitleChoice(clean_text(text), source, None)
     if title_tag:
-        if best is not None and best[0] >= 0.5:
-            return best[2]
         return TitleChoice(stripped or title_tag, "selector", None)
-    if best is not None:
-        return best[2]
     h1 = next((h for h in ordered if h.tag == "h1" and clean_text(text_of(h))), None)
     if h1 is not None:
         return TitleChoice(clean_text(text_of(h1)), "selector", h1)

@@ -22,7 +22,11 @@ def parse_html(html: str) -> Element:
     if html.lstrip().startswith("<?xml"):
         # lxml refuses str input that carries an XML encoding declaration.
         html = html.split("?>", 1)[-1]
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    # huge_tree: without it libxml2 drops everything nested deeper than 255
+    # elements, and some generated pages nest that deep.
+    parser = etree.HTMLParser(
+        remove_comments=True, remove_pis=True, no_network=True, huge_tree=True
+    )
     root = etree.fromstring(html, parser) if html.strip() else None
     if root is None:
         root = etree.fromstring("<html><body></body></html>", parser)

@@ -59,6 +59,8 @@ _LANG_META = ("content-language", "language", "og:locale", "dc.language")
 _MIN_BODY_CHARS = 40
 _SHORT_TITLE = 8
 _LISTING_MIN_LINKS = 40
+# A page with no running text at all is a listing from this many links on.
+_EMPTY_LISTING_MIN_LINKS = 20
 _ARTICLE_OG_TYPES = frozenset({"article", "news", "newsarticle"})
 _MAX_PAGE_TEXT = 200_000
 
@@ -165,6 +167,10 @@ class GenericSite(Site):
 
         drop = [choice.element] if choice.element is not None else []
         pruned = prune_body(body.element, drop)
+        if len("".join(text_of(pruned).split())) < _MIN_BODY_CHARS:
+            # What looked like text was the captions of a link list.
+            reason = "listing" if scan.links >= _EMPTY_LISTING_MIN_LINKS else "no-content"
+            raise NotAnArticle(reason, "no running text once links are removed", url=url)
         body_html = clean_body(pruned, url)
         sources["body_html"] = "selector"
         images = body_images(pruned, url)
@@ -248,7 +254,7 @@ class GenericSite(Site):
         if json_listing and og_type not in _ARTICLE_OG_TYPES:
             raise NotAnArticle("listing", "the page's structured data calls it a list", url=url)
         if body is None or body.text_length < _MIN_BODY_CHARS:
-            if scan.links >= _LISTING_MIN_LINKS and not json_article:
+            if scan.links >= _EMPTY_LISTING_MIN_LINKS and not json_article:
                 raise NotAnArticle("listing", f"{scan.links} links and no running text", url=url)
             raise NotAnArticle("no-content", "no running text on the page", url=url)
 

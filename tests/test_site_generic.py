@@ -1,0 +1,666 @@
+"""The generic site: fixtures written by us, one per heuristic, and unit tests per rule."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from archiver.encoding import decode_html
+from archiver.errors import NotAnArticle
+from archiver.generic.byline import read_byline
+from archiver.generic.jsonld import read_json_ld
+from archiver.generic.listing import is_article_url, next_page_url, page_number, same_site
+from archiver.generic.metadata import detect_language, strip_site_suffix
+from archiver.generic.tree import parse_html
+from archiver.models import Article
+from archiver.page import Page
+from archiver.sites import site_for_url
+from archiver.sites.base import SiteDefaults
+from archiver.sites.generic import GenericSite
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "generic"
+CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / "expected.json").exists())
+
+
+def load(name: str) -> tuple[Page, dict[str, Any]]:
+    folder = FIXTURES / name
+    spec = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    headers = spec.get("headers", {})
+    text, codec, warnings = decode_html(
+        (folder / "page.html").read_bytes(), headers.get("Content-Type")
+    )
+    page = Page(
+        url=spec["url"],
+        html=text,
+        encoding=codec,
+        headers=headers,
+        fetched_at=datetime.fromisoformat(spec["fetched_at"]),
+        warnings=warnings,
+    )
+    return page, spec
+
+
+def extract(
+    html: str, url: str = "https://news.example.com/2024/01/02/12345.html", **kw: Any
+) -> Article:
+    return GenericSite().extract_article(Page(url=url, html=html, **kw))
+
+
+def test_fixture_set_is_complete() -> None:
+    # The heuristics the issue names each have a fixture.
+    for name in (
+        "gbk-lying-meta",
+        "utf8-under-gb2312",
+        "jsonld-graph",
+        "relative-date",
+        "lazy-images",
+        "listing",
+        "english",
+        "japanese",
+        "broken-jsonld",
+        "home-page",
+    ):
+        assert name in CASES
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_fixture_decoding(name: str) -> None:
+    page, spec = load(name)
+    assert page.encoding == spec["encoding"]
+    assert "mojibake" not in page.warnings
+
+
+def _article_cases() -> list[tuple[str, str]]:
+    cases = []
+    for name in CASES:
+        spec = json.loads((FIXTURES / name / "expected.json").read_text(encoding="utf-8"))
+        cases += [(name, key) for key in spec.get("expected", {})]
+    return cases
+
+
+@pytest.mark.parametrize(("name", "field"), _article_cases())
+def test_fixture_field(name: str, field: str) -> None:
+    page, spec = load(name)
+    article = GenericSite().extract_article(page)
+    expected = spec["expected"][field]
+    if field in {"date_published", "date_modified"}:
+        got = getattr(article, field)
+        assert got is not None
+        assert got == datetime.fromisoformat(expected)
+        assert got.utcoffset() == datetime.fromisoformat(expected).utcoffset()
+    elif field == "tags":
+        assert [t.name for t in article.tags] == expected
+    elif field == "images":
+        assert [i.url for i in article.images] == expected
+    elif field == "body_contains":
+        for snippet in expected:
+            assert snippet in article.body_html
+    elif field == "body_excludes":
+        for snippet in expected:
+            assert snippet not in article.body_html
+    elif field == "field_sources":
+        for key, source in expected.items():
+            assert article.field_sources.get(key) == source, key
+    else:
+        assert getattr(article, field) == expected
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        n
+        for n in CASES
+        if "not_article" in json.loads((FIXTURES / n / "expected.json").read_text(encoding="utf-8"))
+    ],
+)
+def test_fixture_not_an_article(name: str) -> None:
+    page, spec = load(name)
+    with pytest.raises(NotAnArticle) as caught:
+        GenericSite().extract_article(page)
+    assert caught.value.reason == spec["not_article"]
+    assert caught.value.url == page.url
+
+
+def test_fixture_listing() -> None:
+    page, spec = load("listing")
+    listing = GenericSite().parse_listing(page)
+    expected = spec["listing"]
+    assert listing.title == expected["title"]
+    assert listing.article_urls == expected["article_urls"]
+    assert listing.next_page == expected["next_page"]
+    assert listing.page_number == expected["page_number"]
+
+
+def test_fixture_article_validates_and_is_aware() -> None:
+    for name in CASES:
+        page, spec = load(name)
+        if "not_article" in spec:
+            continue
+        article = GenericSite().extract_article(page)
+        Article.model_validate(article.model_dump())
+        assert article.fetched_at == page.fetched_at
+        assert article.date_published is None or article.date_published.tzinfo is not None
+
+
+# --- The site contract -----------------------------------------------------
+
+
+def test_generic_owns_every_http_url_and_is_the_fallback() -> None:
+    site = GenericSite()
+    assert site.name == "generic"
+    assert site.owns("https://anything.example/x")
+    assert site.owns("HTTP://anything.example/")
+    assert not site.owns("ftp://anything.example/")
+    assert not site.owns("mailto:someone@example.com")
+    assert site_for_url("https://unknown-site.example/2024/01/02/1.html").name == "generic"
+
+
+def test_site_settings_give_zone_categories_and_site_name() -> None:
+    defaults = SiteDefaults(
+        categories=("新媒体", "某网", "要闻"), site_name="某网", timezone=ZoneInfo("Asia/Tokyo")
+    )
+    html = (
+        "<html><body><h1>标题在这里的一条新闻</h1><p>2024-01-02 10:00</p>"
+        + ("<p>" + "正文内容，很长的一段话。" * 20 + "</p>")
+        + "</body></html>"
+    )
+    article = GenericSite(defaults).extract_article(Page(url="https://a.example/1.html", html=html))
+    assert article.categories == ["新媒体", "某网", "要闻"]
+    assert article.site_name == "某网"
+    assert article.field_sources["site_name"] == "default"
+    assert article.date_published == datetime(2024, 1, 2, 1, 0, tzinfo=UTC)
+
+
+# --- Not articles -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("html", "reason"),
+    [
+        ("", "empty"),
+        ("   \n  ", "empty"),
+        ("%PDF-1.7\n%\ufffd\ufffd\ufffd\ufffd\n1 0 obj", "not-html"),
+        ("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not-html"),
+        ("\ufffd" * 500, "not-html"),
+        ("<html><head><title>x</title></head><body><p>短</p></body></html>", "no-content"),
+    ],
+)
+def test_non_pages(html: str, reason: str) -> None:
+    with pytest.raises(NotAnArticle) as caught:
+        extract(html)
+    assert caught.value.reason == reason
+
+
+def test_non_html_content_type() -> None:
+    page = Page(
+        url="https://a.example/file.pdf",
+        html="<html><body><h1>x</h1></body></html>",
+        headers={"Content-Type": "application/pdf"},
+    )
+    with pytest.raises(NotAnArticle) as caught:
+        GenericSite().extract_article(page)
+    assert caught.value.reason == "not-html"
+
+
+def test_forum_index_is_a_listing() -> None:
+    rows = "".join(
+        f'<tr><td><a href="/thread-{i}-1-1.html">帖子标题第{i}个</a></td>'
+        f'<td><a href="/space-uid-{i}.html">用户{i}</a></td><td>{i}</td></tr>'
+        for i in range(60)
+    )
+    html = (
+        "<html><head><title>论坛首页 - 某论坛</title></head>"
+        f"<body><h1>论坛首页</h1><table>{rows}</table></body></html>"
+    )
+    with pytest.raises(NotAnArticle) as caught:
+        extract(html, url="https://bbs.example/forum.php")
+    assert caught.value.reason == "listing"
+
+
+def test_json_ld_item_list_is_a_listing() -> None:
+    html = (
+        '<html><head><script type="application/ld+json">{"@type": "CollectionPage",'
+        ' "name": "科技"}</script><title>科技</title></head><body><h1>科技</h1>'
+        + "<p>"
+        + "这是一段介绍文字，说明本频道的内容。" * 10
+        + "</p></body></html>"
+    )
+    with pytest.raises(NotAnArticle) as caught:
+        extract(html, url="https://a.example/tech/")
+    assert caught.value.reason == "listing"
+
+
+# --- Headline ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "headline"),
+    [
+        (
+            "外媒眼中的武汉长假：蓬勃发展_首页武汉_新闻中心_长江网_cjn.cn",
+            "外媒眼中的武汉长假：蓬勃发展",
+        ),
+        ("女儿出嫁，郑板桥画了几笔兰花当嫁妆--文化--人民网", "女儿出嫁，郑板桥画了几笔兰花当嫁妆"),
+        (
+            "棱镜|数据业大整顿：爬虫与现金贷共生共荣_财经_腾讯网",
+            "棱镜|数据业大整顿：爬虫与现金贷共生共荣",
+        ),
+        ("阿里发布最强AI芯片：一块顶十块GPU-EDN 电子技术设计", "阿里发布最强AI芯片：一块顶十块GPU"),
+        (
+            "City Council Approves New Bike Lanes | The Ledger",
+            "City Council Approves New Bike Lanes",
+        ),
+        ("没有站名的标题", "没有站名的标题"),
+    ],
+)
+def test_strip_site_suffix(title: str, headline: str) -> None:
+    assert strip_site_suffix(title) == headline
+
+
+def test_headline_is_the_h1_not_the_title_tag() -> None:
+    body = "<p>" + "正文内容，很长的一段话。" * 20 + "</p>"
+    html = (
+        '<html><head><title>多地项目连环爆雷 龙湖集团"暗伤"曝露？_网易财经</title>'
+        '<meta property="og:title" content="多地项目连环爆雷 龙湖集团"></head>'
+        '<body><div class="nav-title">网易财经</div>'
+        f'<h1>多地项目连环爆雷 龙湖集团"暗伤"曝露？</h1>{body}</body></html>'
+    )
+    article = extract(html)
+    # og:title was cut at the quote; the h1 carries the whole headline.
+    assert article.title == '多地项目连环爆雷 龙湖集团"暗伤"曝露？'
+    assert article.field_sources["title"] == "selector"
+
+
+def test_headline_without_a_badge() -> None:
+    body = "<p>" + "正文内容，很长的一段话。" * 20 + "</p>"
+    html = (
+        "<html><head><title>最不愁吃肉的国家：顿顿有肉吃</title></head>"
+        '<body><h2 class="title"><span>原创</span>最不愁吃肉的国家：顿顿有肉吃</h2>'
+        f"{body}</body></html>"
+    )
+    assert extract(html).title == "最不愁吃肉的国家：顿顿有肉吃"
+
+
+def test_headline_above_body_when_title_tag_names_the_section() -> None:
+    body = "<p>" + "正文内容，很长的一段话。" * 20 + "</p>"
+    html = (
+        "<html><head><title>新闻动态--某学会官网</title></head><body>"
+        '<div class="nav"><h2>新闻动态</h2></div><div class="news">'
+        "<h5>2019年学术年会在重庆成功举行！</h5>"
+        f'<div class="ly">发布时间：2019-05-18</div><div class="detail">{body}</div>'
+        "</div></body></html>"
+    )
+    assert extract(html).title == "2019年学术年会在重庆成功举行！"
+
+
+def test_headline_from_title_tag_when_h1_is_empty() -> None:
+    body = "<p>" + "正文内容，很长的一段话。" * 20 + "</p>"
+    html = (
+        "<html><head><title>法国全国大罢工再次严重影响交通-新华网</title></head>"
+        f"<body><h1> </h1><div>{body}</div></body></html>"
+    )
+    article = extract(html)
+    assert article.title == "法国全国大罢工再次严重影响交通"
+    assert article.field_sources["title"] == "selector"
+
+
+# --- Bylines ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "tail", "lead", "authors", "editor", "source"),
+    [
+        ("2019-09-07 13:43:45 来源: 证券市场红周刊 举报", "", "", [], None, "证券市场红周刊"),
+        (
+            "2019年11月25日 16:04:30来源：澎湃新闻网1032人参与308评论",
+            "",
+            "",
+            [],
+            None,
+            "澎湃新闻网",
+        ),
+        ("2019-09-26 12:11来源：证券时报网作者：李在山", "", "", ["李在山"], None, "证券时报网"),
+        (
+            "2014-08-24 21:30| 1164次阅读| 来源CSDN| 0 条评论| 作者魏星",
+            "",
+            "",
+            ["魏星"],
+            None,
+            "CSDN",
+        ),
+        ("【文/观察者网专栏作者 王文】", "", "", ["王文"], None, None),
+        (
+            "来源：本站原创 作者：医技药剂党支部时间：2019年10月31日",
+            "",
+            "",
+            ["医技药剂党支部"],
+            None,
+            "本站",
+        ),
+        ("", "（责任编辑： HN666）", "", [], "HN666", None),
+        ("", "[责任编辑：刘斌]", "", [], "刘斌", None),
+        ("", "责任编辑:\n于文凯", "", [], "于文凯", None),
+        ("", "责任编辑：香港警方：8.31示威行动未发生致命事件", "", [], None, None),
+        ("", "", "新京报快讯（记者 裴剑飞）今日有网友爆料", ["裴剑飞"], None, None),
+        ("", "", "长江网10月4日讯（记者陈智 整合） 国庆中秋长假过半", ["陈智"], None, None),
+        ("", "", "资料图：市民出行。中新社记者 贾天勇 摄", [], None, None),
+        ("", "", "据《红周刊》记者了解，龙湖多地项目存在问题。", [], None, None),
+        ("", "扬子晚报记者 张楠", "", ["张楠"], None, None),
+        ("", "（文/图 刘玺东 易赛楠）", "", ["刘玺东", "易赛楠"], None, None),
+        ("", "采写：南都见习记者 林子沛", "", ["林子沛"], None, None),
+        ("IT之家\n发布时间：09-3022:46", "", "", ["IT之家"], None, None),
+        (
+            "澎湃新闻记者 贺梨萍\n2020-06-06 10:08 来源：澎湃新闻",
+            "",
+            "",
+            ["贺梨萍"],
+            None,
+            "澎湃新闻",
+        ),
+        ("作者：未知 责任编辑：棒棒不是糖", "", "", [], "棒棒不是糖", None),
+        ("（资料来源：参考消息、海外网等）", "", "", [], None, None),
+        ("作者最新文章\n开发者用虚幻4重新打造", "", "", [], None, None),
+    ],
+)
+def test_byline(
+    header: str, tail: str, lead: str, authors: list[str], editor: str | None, source: str | None
+) -> None:
+    byline = read_byline(header, tail, lead)
+    assert byline.authors == authors
+    assert byline.editor == editor
+    assert byline.source == source
+
+
+def test_meta_author_that_is_the_site_or_the_source_is_not_a_journalist() -> None:
+    body = "<p>" + "正文内容，很长的一段话。" * 20 + "</p>"
+    html = (
+        "<html><head><title>某条新闻的标题在这里_网易新闻</title>"
+        '<meta name="author" content="网易"><meta name="article:author" content="参考消息">'
+        '<meta name="mediaid" content="参考消息"></head>'
+        f"<body><h1>某条新闻的标题在这里</h1>{body}</body></html>"
+    )
+    article = extract(html)
+    assert article.authors == []
+    assert article.source == "参考消息"
+    assert article.field_sources["source"] == "meta"
+
+
+def test_placeholder_metas_are_not_people() -> None:
+    body = "<p>" + "正文内容，很长的一段话。" * 20 + "</p>"
+    html = (
+        "<html><head><title>某条新闻的标题在这里</title>"
+        '<meta name="author" content="name, email@gmail.com"><meta name="editor" content="1610">'
+        f"</head><body><h1>某条新闻的标题在这里</h1>{body}</body></html>"
+    )
+    article = extract(html)
+    assert article.authors == ["name"] or article.authors == []
+    assert "email@gmail.com" not in article.authors
+    assert article.editor is None
+
+
+# --- Dates ------------------------------------------------------------------
+
+
+def _dated(byline: str, meta: str = "") -> str:
+    body = "<p>" + "正文内容，很长的一段话。" * 20 + "</p>"
+    return (
+        f"<html><head><title>某条新闻的标题在这里</title>{meta}</head>"
+        f'<body><h1>某条新闻的标题在这里</h1><div class="info">{byline}</div>{body}</body></html>'
+    )
+
+
+def test_date_meta_beats_text() -> None:
+    html = _dated(
+        "2019-01-01 08:00",
+        '<meta property="article:published_time" content="2019-09-07T13:43:45+08:00">',
+    )
+    article = extract(html)
+    assert article.date_published == datetime(2019, 9, 7, 5, 43, 45, tzinfo=UTC)
+    assert article.date_published_raw == "2019-09-07T13:43:45+08:00"
+    assert article.field_sources["date_published"] == "meta"
+
+
+def test_date_from_byline_text_in_beijing_time() -> None:
+    article = extract(_dated("2019年09月05日 11:10 来源：新华网"))
+    assert article.date_published == datetime(2019, 9, 5, 3, 10, tzinfo=UTC)
+    assert article.date_published_raw == "2019年09月05日 11:10"
+    assert article.field_sources["date_published"] == "text"
+
+
+def test_relative_date_against_fetch_time() -> None:
+    fetched = datetime(2024, 6, 12, 7, 20, tzinfo=UTC)  # 15:20 in Beijing
+    article = extract(_dated("昨天 11:10"), fetched_at=fetched)
+    assert article.date_published == datetime(2024, 6, 11, 11, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+    article = extract(_dated("10分钟前"), fetched_at=fetched)
+    assert article.date_published == fetched - timedelta(minutes=10)
+
+
+def test_modified_date_when_nothing_else() -> None:
+    article = extract(_dated("", '<meta name="dateUpdate" content="2019-10-08 12:00:57">'))
+    assert article.date_published == datetime(2019, 10, 8, 4, 0, 57, tzinfo=UTC)
+    assert article.date_modified == article.date_published
+
+
+def test_no_date_is_none_not_invented() -> None:
+    article = extract(_dated("来源：某报"))
+    assert article.date_published is None
+    assert article.date_published_raw is None
+
+
+# --- JSON-LD ----------------------------------------------------------------
+
+
+def _ld(*scripts: str) -> str:
+    tags = "".join(f'<script type="application/ld+json">{s}</script>' for s in scripts)
+    return f"<html><head>{tags}</head><body></body></html>"
+
+
+def test_json_ld_list_of_nodes() -> None:
+    ld = read_json_ld(
+        parse_html(
+            _ld(
+                '[{"@type": "WebPage"}, {"@type": "BlogPosting", "headline": "H", "author": "A B"}]'
+            )
+        )
+    )
+    assert (ld.is_article, ld.headline, ld.authors) == (True, "H", ["A B"])
+
+
+def test_json_ld_graph_and_type_list() -> None:
+    ld = read_json_ld(
+        parse_html(
+            _ld(
+                '{"@graph": [{"@type": "WebSite", "name": "站"},'
+                ' {"@type": ["Article", "NewsArticle"], "headline": "标题",'
+                ' "datePublished": "2020-01-01", "image": "https://i.example/a.jpg",'
+                ' "publisher": {"@type": "Organization", "name": "某报"}}]}'
+            )
+        )
+    )
+    assert ld.headline == "标题"
+    assert ld.site_name == "站"
+    assert ld.publisher == "某报"
+    assert ld.images == ["https://i.example/a.jpg"]
+    assert not ld.broken
+
+
+def test_json_ld_cambrian() -> None:
+    ld = read_json_ld(
+        parse_html(
+            _ld(
+                '{"@context": "https://ziyuan.baidu.com/contexts/cambrian.jsonld", "title": "标题",'
+                ' "images": ["https://i.example/a.jpg"], "pubDate": "2019-09-05T11:10:52"}'
+            )
+        )
+    )
+    assert (ld.is_article, ld.headline, ld.date_published) == (True, "标题", "2019-09-05T11:10:52")
+
+
+def test_json_ld_beyond_repair_is_salvaged() -> None:
+    ld = read_json_ld(
+        parse_html(
+            _ld(
+                '{"@type": "NewsArticle", "headline": "半截\\"标题\\"",'
+                ' "datePublished": "2020-02-02T10:00:00Z",'
+                ' "author": {"name": "某人"}, "articleBody": "未闭合'
+            )
+        )
+    )
+    assert ld.broken
+    assert ld.headline == '半截"标题"'
+    assert ld.date_published == "2020-02-02T10:00:00Z"
+    assert ld.authors == ["某人"]
+
+
+def test_json_ld_not_an_article_is_ignored() -> None:
+    ld = read_json_ld(
+        parse_html(_ld('{"@type": "Organization", "name": "某公司", "headline": "x"}'))
+    )
+    assert not ld.is_article
+    assert ld.headline is None
+
+
+# --- Language ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("declared", "text", "language"),
+    [
+        (["zh-CN"], "中文新闻正文" * 10, "zh-CN"),
+        (["en"], "这是一篇中文的新闻报道，模板默认写了英文。" * 5, "zh"),
+        (["zh_cn"], "中文新闻正文" * 10, "zh-CN"),
+        (["en-us"], "An English news story about the city council. " * 5, "en-US"),
+        ([], "An English news story about the city council. " * 5, None),
+        ([], "日本語のニュース記事です。東京都は本日、新しい計画を発表した。" * 3, "ja"),
+        ([], "중앙 정부는 오늘 새로운 계획을 발표했다. 시민들은 환영했다." * 3, "ko"),
+        (["中文"], "中文新闻正文" * 10, "zh"),
+    ],
+)
+def test_language(declared: list[str], text: str, language: str | None) -> None:
+    assert detect_language(declared, text) == language
+
+
+# --- URLs and listings ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://news.sina.com.cn/c/2019-11-25/doc-iihnzahi3275702.shtml",
+        "https://www.guancha.cn/politics/2019_09_09_517162.shtml",
+        "https://news.163.com/19/0907/13/EO8TP4G3000189FH.html",
+        "http://www.xinhuanet.com/world/2019-12/10/c_1125327450.htm",
+        "https://news.mydrivers.com/1/792/792044.htm",
+        "https://www.thepaper.cn/newsDetail_forward_4424373",
+        "https://www.example.com/article/some-long-slug-here",
+        "https://www.riverside-ledger.example/news/2022/04/14/bike-lanes-approved",
+        "https://blog.example.org/posts/how-we-built-the-new-search-engine",
+        "https://bbs.example.com/thread-12345-1-1.html",
+        "https://www.example.com/news.php?id=12345",
+    ],
+)
+def test_article_urls(url: str) -> None:
+    assert is_article_url(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.example.com/",
+        "https://www.example.com/index.html",
+        "https://news.mydrivers.com/tag/xiaomi.htm",
+        "https://www.example.com/tags/china/",
+        "https://www.example.com/category/world/",
+        "https://www.example.com/news/list_2.html",
+        "https://www.example.com/login",
+        "https://www.example.com/search?q=news",
+        "https://www.example.com/about/",
+        "https://www.example.com/images/2019/09/05/photo.jpg",
+        "https://www.example.com/news/?page=3",
+        "mailto:editor@example.com",
+        "ftp://example.com/2019/09/05/1.html",
+    ],
+)
+def test_not_article_urls(url: str) -> None:
+    assert not is_article_url(url)
+
+
+def test_same_site() -> None:
+    assert same_site("https://news.163.com/a", "https://www.163.com/b")
+    assert same_site("https://a.sina.com.cn/x", "https://news.sina.com.cn/y")
+    assert not same_site("https://a.com.cn/x", "https://b.com.cn/y")
+    assert not same_site("https://example.com/x", "https://example.org/y")
+
+
+@pytest.mark.parametrize(
+    ("links", "expected"),
+    [
+        ('<link rel="next" href="/list/3">', "https://s.example/list/3"),
+        ('<a href="/p/1">1</a><a href="?page=3" rel="next">›</a>', "https://s.example/list?page=3"),
+        ('<a href="/list_3.html">下一页</a>', "https://s.example/list_3.html"),
+        ('<a href="/list/3">下一页 ></a>', None),
+        ('<a class="next" href="/list/3">Older</a>', "https://s.example/list/3"),
+        ('<a href="/list/3">›</a>', "https://s.example/list/3"),
+        (
+            '<a href="/list/1">1</a><span class="cur">2</span><a href="/list/3">3</a>',
+            "https://s.example/list/3",
+        ),
+        ('<a href="/list/1">1</a>', None),
+    ],
+)
+def test_next_page(links: str, expected: str | None) -> None:
+    root = parse_html(f"<html><head></head><body>{links}</body></html>")
+    assert next_page_url(root, "https://s.example/list?page=2") == expected
+
+
+def test_page_number() -> None:
+    assert page_number("https://s.example/list?page=4") == 4
+    assert page_number("https://s.example/page/7/") == 7
+    root = parse_html('<div><a href="/1">1</a><span class="current">5</span></div>')
+    assert page_number("https://s.example/list", root) == 5
+    assert page_number("https://s.example/list") is None
+
+
+# --- Bounded work ---------------------------------------------------------
+
+
+def test_huge_page_is_bounded() -> None:
+    paragraph = "<p>" + "这是一段很长的正文，用来测试超大页面的处理时间是否有上限。" * 5 + "</p>"
+    links = '<div class="nav">' + '<a href="/x/1">链接</a>' * 50 + "</div>"
+    html = (
+        "<html><head><title>超大页面的标题_某网</title></head><body><h1>超大页面的标题</h1>"
+        "<p>2024-01-02 10:00</p><div class='content'>"
+        + paragraph * 16_000
+        + "</div>"
+        + links * 16_000
+        + "</body></html>"
+    )
+    raw = html.encode("utf-8")
+    assert len(raw) > 20_000_000
+    start = time.process_time()
+    text, _, _ = decode_html(raw)
+    article = extract(text)
+    elapsed = time.process_time() - start
+    assert article.title == "超大页面的标题"
+    assert article.date_published is not None
+    # Linear work with a cap, not the quadratic blow-up a naive XPath gives.
+    assert elapsed < 30, f"{elapsed:.1f}s of CPU for a 20 MB page"
+
+
+def test_deeply_nested_page() -> None:
+    html = (
+        "<html><body>"
+        + "<div>" * 1000
+        + "<h1>嵌套很深的页面标题</h1><p>"
+        + "正文内容，很长的一段话。" * 20
+        + "</p>"
+        + "</div>" * 1000
+        + "</body></html>"
+    )
+    assert extract(html).title == "嵌套很深的页面标题"
