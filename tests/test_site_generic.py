@@ -366,6 +366,9 @@ def test_headline_from_title_tag_when_h1_is_empty() -> None:
         ("作者：未知 责任编辑：棒棒不是糖", "", "", [], "棒棒不是糖", None),
         ("（资料来源：参考消息、海外网等）", "", "", [], None, None),
         ("作者最新文章\n开发者用虚幻4重新打造", "", "", [], None, None),
+        ("原创 GameForce 2019-09-04 22:18:34", "", "", ["GameForce"], None, None),
+        ("华夏人文 2020-03-09 18:14:21", "采写：南都见习记者 林子沛", "", ["林子沛"], None, None),
+        ("", "责编：Demi Xia", "", [], "Demi Xia", None),
     ],
 )
 def test_byline(
@@ -439,6 +442,18 @@ def test_relative_date_against_fetch_time() -> None:
     assert article.date_published == datetime(2024, 6, 11, 11, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
     article = extract(_dated("10分钟前"), fetched_at=fetched)
     assert article.date_published == fetched - timedelta(minutes=10)
+
+
+def test_labelled_publication_date_beats_a_date_in_the_story() -> None:
+    body = "<p>2019年2月27日下午，调研组一行到金融街考察调研。" + "正文内容。" * 30 + "</p>"
+    html = (
+        "<html><head><title>某条新闻的标题在这里</title></head><body>"
+        f"<h1>某条新闻的标题在这里</h1><div>来源于：某办事处</div><div>{body}</div>"
+        "<p>发布日期： 2019-03-06 责任编辑： 龙慧</p></body></html>"
+    )
+    article = extract(html)
+    assert article.date_published == datetime(2019, 3, 6, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert article.editor == "龙慧"
 
 
 def test_modified_date_when_nothing_else() -> None:

@@ -139,8 +139,6 @@ def _own_text(element: Element) -> str:
     return "".join(parts)
 
 
-
-
 def _text_stats(element: Element) -> tuple[int, int]:
     """(all text, text inside links), whitespace excluded; C-level work only.
 

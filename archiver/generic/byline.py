@@ -44,6 +44,7 @@ _AUTHOR_BARE = re.compile(r"作者(?P<value>" + _NAMES + r")(?=\s|$|[|｜,，])"
 # ("责任编辑：香港警方：8.31示威..."): the possessive + keeps it from backing off.
 _EDITOR = re.compile(
     r"(?:责任编辑|责编|编辑|值班编辑|本文编辑)\s*(?:[:：/|｜]|\s)\s*(?P<value>"
+    r"[A-Za-z][A-Za-z.'-]{0,20}(?: [A-Z][A-Za-z.'-]{0,20}){1,2}(?![A-Za-z])|"
     + _VALUE
     + r"+)(?![:：])"
 )
@@ -60,6 +61,9 @@ _REPORTER_LINE = re.compile(
 )
 _PHOTO = re.compile(r"^\s*摄")
 _ACCOUNT = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9 ·_-]{1,15}$")
+_ACCOUNT_AND_DATE = re.compile(
+    r"^(?:原创\s+)?(?P<name>[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9·_-]{1,15})\s+\d{4}[-/年]\d"
+)
 _DATE_LINE = re.compile(r"^(?:发布时间|发表时间|发布于|时间)\s*[:：]|^\d{2,4}[-/年]\d")
 
 _NOT_A_NAME = re.compile(
@@ -157,21 +161,14 @@ def read_byline(header: str, tail: str, lead: str) -> Byline:
                 byline.source = clean_source(_cut(match.group("value")))
         if not byline.authors:
             match = _AUTHOR.search(line) or (_AUTHOR_BARE.search(line) if short else None)
+            if match is None and len(line) <= 30:
+                match = _REPORTER_LINE.match(line)
             if match:
                 byline.authors = _split_names(match.group("value"))
         if byline.editor is None:
             match = _EDITOR.search(line) or _EDITOR_BRACKET.search(line)
             if match:
                 byline.editor = clean_person(_cut(match.group("value")))
-    # A blog or self-media page: the account's name printed between the
-    # headline and the 发布时间 line (百家号: "IT之家 / 发布时间：...").
-    if (
-        not byline.authors
-        and len(header_lines) >= 2
-        and _ACCOUNT.match(header_lines[0])
-        and _DATE_LINE.search(header_lines[1])
-    ):
-        byline.authors = _split_names(header_lines[0])
     for line in _lines(tail):
         if byline.editor is None:
             match = _EDITOR_BRACKET.search(line) or _EDITOR.search(line)
@@ -200,4 +197,17 @@ def read_byline(header: str, tail: str, lead: str) -> Byline:
                 if match:
                     byline.authors = _split_names(match.group("value"))
                     break
+    # A blog or self-media page: the account's name printed between the
+    # headline and the date (百家号: "IT之家 / 发布时间：...", 头条:
+    # "原创 GameForce 2019-09-04 22:18:34").
+    if not byline.authors and header_lines:
+        inline = _ACCOUNT_AND_DATE.match(header_lines[0])
+        if inline:
+            byline.authors = _split_names(inline.group("name"))
+        elif (
+            len(header_lines) >= 2
+            and _ACCOUNT.match(header_lines[0])
+            and _DATE_LINE.search(header_lines[1])
+        ):
+            byline.authors = _split_names(header_lines[0])
     return byline

@@ -74,23 +74,38 @@ MODIFIED_META = (
     "updated_time",
 )
 # A label before a date in running text: the page says which date it is.
-_DATE_LABEL = re.compile(
-    r"(?:发布时间|发表时间|发布日期|发表日期|更新时间|时间|日期|发布于|发表于|Published|Posted"
-    r"|Updated|Date)\s*[:：]?\s*",
+# A label before a date in running text: the page says which date it is.
+_PUBLISHED_LABEL = re.compile(
+    r"(?:发布时间|发表时间|发布日期|发表日期|发布于|发表于|Published|Posted)\s*(?:on)?\s*[:：]?\s*",
     re.IGNORECASE,
 )
-_TAG_HREF = re.compile(r"/tags?/|[?&]tag=|/keywords?/", re.IGNORECASE)
+_DATE_LABEL = re.compile(r"(?:更新时间|时间|日期|Updated|Date)\s*[:：]?\s*", re.IGNORECASE)
+_TAG_HREF = re.compile(r"/tags?/|[?&]tag=", re.IGNORECASE)
+_TAG_BOX = re.compile(r"tag|keyword|biaoqian|bq", re.IGNORECASE)
 _MAX_TAG_SCAN = 3000
 
 
+def _in_tag_box(anchor: Element) -> bool:
+    node = anchor.getparent()
+    for _level in range(3):
+        if node is None:
+            return False
+        if _TAG_BOX.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return True
+        node = node.getparent()
+    return False
+
+
 def _tag_links(scope: Element) -> list[Element]:
-    """Links to tag pages (``rel=tag`` or a tag-like path) among the first links of ``scope``."""
+    """Tag links of ``scope``: ``rel=tag``, or a link to a tag page inside a box
+    named like a tag list (sidebars of hot topics are not the article's tags).
+    """
     found: list[Element] = []
     for count, anchor in enumerate(scope.iter("a")):
         if count >= _MAX_TAG_SCAN or len(found) >= 100:
             break
         rel = (anchor.get("rel") or "").lower().split()
-        if "tag" in rel or _TAG_HREF.search(anchor.get("href") or ""):
+        if "tag" in rel or (_TAG_HREF.search(anchor.get("href") or "") and _in_tag_box(anchor)):
             found.append(anchor)
     return found
 
@@ -145,9 +160,10 @@ def extract_date_published(
     """The publication date, and whether it was found where articles print theirs.
 
     JSON-LD, meta tags, ``<time>``, then the text around the headline
-    (``after`` and ``before``), then the modification date ``modified``
-    (a page that only says when it was updated), then a labelled date
-    (发布时间：...) or the first date anywhere in ``page``, the page's text.
+    (``after``, up to the body, and ``before``), then a date labelled as
+    the publication's (发布日期：...) anywhere in ``page``, the page's text,
+    then the modification date ``modified`` (a page that only says when it
+    was updated), then any labelled date, then the first date in ``page``.
     The second value is False for a date found only in the page's text at
     large, which a listing has too.
     """
@@ -163,16 +179,28 @@ def extract_date_published(
         hit = search_date(zone, tz=tz, now=now)
         if hit is not None:
             return DateFound(hit[0], clean_text(hit[1]), "text"), True
+    found = _labelled(_PUBLISHED_LABEL, page, tz, now)
+    if found is not None:
+        return found, True
     if modified is not None:
         return modified, True
-    for label in _DATE_LABEL.finditer(page, 0, min(len(page), 200_000)):
-        hit = search_date(page[label.end() : label.end() + 40], tz=tz, now=now)
-        if hit is not None:
-            return DateFound(hit[0], clean_text(hit[1]), "text"), False
+    found = _labelled(_DATE_LABEL, page, tz, now)
+    if found is not None:
+        return found, False
     hit = search_date(page, tz=tz, now=None)
     if hit is not None:
         return DateFound(hit[0], clean_text(hit[1]), "text"), False
     return None, False
+
+
+def _labelled(
+    label: re.Pattern[str], page: str, tz: tzinfo, now: datetime | None
+) -> DateFound | None:
+    for match in label.finditer(page, 0, min(len(page), 200_000)):
+        hit = search_date(page[match.end() : match.end() + 40], tz=tz, now=now)
+        if hit is not None:
+            return DateFound(hit[0], clean_text(hit[1]), "text")
+    return None
 
 
 def extract_date_modified(

@@ -72,6 +72,15 @@ def _is_binary_text(html: str) -> bool:
     return head.count("\ufffd") > len(head) * 0.2 if head else False
 
 
+def _before_body(after: str, lead: str) -> str:
+    """The text after the headline up to where the body starts: the header."""
+    probe = lead.strip()[:15]
+    position = after.find(probe) if len(probe) >= 5 else -1
+    if position > 0:
+        return after[:position]
+    return after[:300] if position == 0 else after
+
+
 class GenericSite(Site):
     """Every http(s) URL: the fallback when no site module owns a page."""
 
@@ -155,7 +164,7 @@ class GenericSite(Site):
             ld,
             meta,
             tree,
-            after=after,
+            after=_before_body(after, lead_text),
             before=before,
             page=page_text,
             modified=modified,
