@@ -174,6 +174,13 @@ def extract_date_published(
         stamps = [t.get("datetime") or "" for t in tree.iter("time")][:3]
         found = _from_values([s for s in stamps if s], "selector", tz, now)
     if found is not None:
+        if len(found.raw) <= 10:
+            # A date without a time (people.cn's publishdate): the byline may
+            # print the same day with its time.
+            for zone in (after, before):
+                hit = search_date(zone, tz=tz, now=now)
+                if hit is not None and hit[0].date() == found.value.date():
+                    return DateFound(hit[0], clean_text(hit[1]), "text"), True
         return found, True
     for zone in (after, before):
         hit = search_date(zone, tz=tz, now=now)
