@@ -241,6 +241,21 @@ class ArchiveSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         self.state.fail(request.url, _reason(failure))
 
+    def entry_requests(self, listing: ListingPage, entries: Iterable[Any]) -> list[Request]:
+        """Requests for the articles a feed or sitemap lists (``Entry``: url, title,
+        published), those older than ``since`` left out without a request."""
+        requests = []
+        for entry in entries:
+            if self.since and entry.published and entry.published < self.since:
+                self.count("articles_too_old")
+                continue
+            listing.hints[entry.url] = entry
+            request = self.article_request(entry.url, listing)
+            if request is not None:
+                requests.append(request)
+        listing.pending = len(requests)
+        return requests
+
     # ------------------------------------------------------------ articles
 
     def article_request(

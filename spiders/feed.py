@@ -34,14 +34,4 @@ class FeedSpider(ArchiveSpider):
             self.state.fail(response.url, f"feed: {exc}", retry=False)
             return
         listing = ListingPage(response.url, 1, None, site_label=feed.title)
-        requests = []
-        for entry in feed.entries:
-            if self.since and entry.published and entry.published < self.since:
-                self.count("articles_too_old")
-                continue
-            listing.hints[entry.url] = entry
-            request = self.article_request(entry.url, listing)
-            if request is not None:
-                requests.append(request)
-        listing.pending = len(requests)
-        yield from requests
+        yield from self.entry_requests(listing, feed.entries)

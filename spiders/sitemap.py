@@ -51,15 +51,4 @@ class SitemapSpider(ArchiveSpider):
                 self.count("stopped/max_pages")
                 break
             yield self.sitemap_request(url)
-        listing = ListingPage(response.url, 1, None)
-        requests = []
-        for entry in sitemap.entries:
-            if self.since and entry.published and entry.published < self.since:
-                self.count("articles_too_old")
-                continue
-            listing.hints[entry.url] = entry
-            request = self.article_request(entry.url, listing)
-            if request is not None:
-                requests.append(request)
-        listing.pending = len(requests)
-        yield from requests
+        yield from self.entry_requests(ListingPage(response.url, 1, None), sitemap.entries)
