@@ -47,7 +47,8 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="ledger-bench-"))
     try:
         started = time.perf_counter()
-        with Archive(root) as archive:
+        # Building the archive is set-up, not what is measured: no fsync there.
+        with Archive(root, durable=False) as archive:
             for i in range(n):
                 archive.save(article(i))
         build = time.perf_counter() - started
@@ -81,12 +82,12 @@ def main() -> None:
         print(f"| posts | {n:,} |")
         print("|---|---|")
         print(
-            f"| build ({n:,} × Archive.save, new posts) | {build:.1f} s "
+            f"| build ({n:,} × Archive.save, new posts, no fsync) | {build:.1f} s "
             f"({build / n * 1e3:.2f} ms/post) |"
         )
         print(f"| start-up: open archive | {opened * 1e3:.1f} ms |")
         print(
-            f"| start-up: repair (stat every row, temp files) | {repair * 1e3:.0f} ms {repaired} |"
+            f"| start-up: repair (one walk of the posts folder, temp files) | {repair * 1e3:.0f} ms {repaired} |"
         )
         print(f"| start-up: load {len(known):,} known URLs | {load * 1e3:.0f} ms |")
         print(f"| one more new article (render, atomic write, ledger) | {per_new * 1e3:.2f} ms |")
