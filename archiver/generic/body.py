@@ -25,6 +25,7 @@ MAX_ELEMENTS = 150_000
 _TOP_CANDIDATES = 8
 _NEAR_LEVELS = 5
 _NEAR_BONUS = 1.5
+_MAX_FACTOR = 1.3 * _NEAR_BONUS  # the best weight times the bonus
 
 _SKIP = frozenset(
     {
@@ -215,10 +216,13 @@ def scan_page(root: Element) -> Scan:
             names = element.get("class") or element.get("id")
             if names and ("itle" in names or "eadline" in names):  # title, Title, headline
                 headings.append(element)
-        if element.text and tag not in _SKIP:
-            _add(scores, element, element.text)
-        if element.tail:
-            _add(scores, element.getparent(), element.tail)
+        # Length first, inline: most texts are the whitespace between tags.
+        text = element.text
+        if text and len(text) >= 10 and tag not in _SKIP:
+            _add(scores, element, text)
+        tail = element.tail
+        if tail and len(tail) >= 10:
+            _add(scores, element.getparent(), tail)
     return Scan(scores, headings, links)
 
 
@@ -248,6 +252,8 @@ def find_body(scan: Scan, headline: Element | None = None) -> BodyChoice | None:
             continue
         if element.tag in {"body", "html"}:
             raw *= 0.5
+        if best is not None and raw * _MAX_FACTOR <= best.score:
+            continue  # cannot win even with no links: skip measuring it
         total, linked = _text_stats(element)
         density = linked / total if total else 1.0
         final = raw * (1.0 - density) * (1.0 + _weight(element))

@@ -283,9 +283,9 @@ class TitleChoice:
     element: Element | None = None
 
 
-def _candidate_score(candidate: str, title_tag: str, stripped: str) -> tuple[float, str]:
+def _candidate_score(candidate: str, stripped: str, tkey: str, skey: str) -> tuple[float, str]:
     """How well ``candidate`` matches the page ``<title>``: (score, text to use)."""
-    key, tkey, skey = _key(candidate), _key(title_tag), _key(stripped)
+    key = _key(candidate)
     if not tkey:
         return 0.0, candidate
     if key in (tkey, skey):
@@ -319,10 +319,14 @@ def pick_title(
     the site's name.
     """
     stripped = strip_site_suffix(title_tag) if title_tag else ""
+    tkey, skey = _key(title_tag), _key(stripped)
     # h1 first, then the rest in page order.
     ordered = [h for h in headings if h.tag == "h1"] + [h for h in headings if h.tag != "h1"]
-    ordered = ordered[:MAX_TITLE_CANDIDATES]
-    texts = {_key(clean_text(text_of(h))): h for h in reversed(ordered)}
+    ordered = [
+        h for h in ordered[:MAX_TITLE_CANDIDATES] if h.tag not in _NOT_TITLES and len(h) <= 8
+    ]
+    cleaned = [clean_text(text_of(h)) for h in ordered]
+    texts = {_key(text): h for text, h in zip(reversed(cleaned), reversed(ordered), strict=True)}
     # JSON-LD's headline, printed as a heading too: two sources agree.
     for text, source in structured:
         heading = texts.get(_key(clean_text(text)))
@@ -337,19 +341,15 @@ def pick_title(
         text = clean_text(text)
         if not 2 <= len(text) <= 300:
             return
-        score, chosen = _candidate_score(text, title_tag, stripped)
+        score, chosen = _candidate_score(text, stripped, tkey, skey)
         # Prefer earlier candidates (structured data, h1) on equal scores.
         if best is None or score > best[0] + 1e-9:
             best = (score, rank, TitleChoice(chosen, source, element))
 
     for text, source in structured:
         consider(text, source, None)
-    for element in ordered:
-        if element.tag in {"title", "meta", "script", "style", "a", "body", "html"}:
-            continue
-        if len(element) > 8:
-            continue  # a container named "title-box", not a title
-        consider(text_of(element), "selector", element)
+    for element, text in zip(ordered, cleaned, strict=True):
+        consider(text, "selector", element)
 
     if title_tag and best is not None and best[0] >= 0.5:
         choice = best[2]
@@ -378,6 +378,8 @@ def pick_title(
     return None
 
 
+# Not titles; and a container with many children (title-box) is not one either.
+_NOT_TITLES = frozenset({"title", "meta", "script", "style", "a", "body", "html"})
 _ALL_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 

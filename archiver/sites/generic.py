@@ -148,7 +148,7 @@ class GenericSite(Site):
         end_text = squeeze(last_lines(body.element, 1500))
         page_text = (text_of(root)[:_MAX_PAGE_TEXT] + "\n" + code_text)[: 2 * _MAX_PAGE_TEXT]
         if choice.element is not None:
-            after, before = text_after(choice.element), text_before(choice.element)
+            after, before = text_after(choice.element, 800), text_before(choice.element)
         else:
             after, before = text_before(body.element, 800), ""
 
