@@ -87,7 +87,8 @@ def main() -> None:
         )
         print(f"| start-up: open archive | {opened * 1e3:.1f} ms |")
         print(
-            f"| start-up: repair (one walk of the posts folder, temp files) | {repair * 1e3:.0f} ms {repaired} |"
+            "| start-up: repair (one walk of the posts folder, temp files) | "
+            f"{repair * 1e3:.0f} ms {repaired} |"
         )
         print(f"| start-up: load {len(known):,} known URLs | {load * 1e3:.0f} ms |")
         print(f"| one more new article (render, atomic write, ledger) | {per_new * 1e3:.2f} ms |")
