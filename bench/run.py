@@ -267,12 +267,12 @@ VARIANTS: list[tuple[str, str, list[str]]] = [
     # (label, BENCH_VARIANTS, further -s settings)
     ("archiver as is", "", []),
     ("CONCURRENT_ITEMS=1", "", ["CONCURRENT_ITEMS=1"]),
-    ("fix 1: fast continuation_urls", "fastcont", []),
-    ("fixes 1+2 (and listing links), CONCURRENT_ITEMS=1, writes in a thread",
-     "fastcont,fastlist,writer", ["CONCURRENT_ITEMS=1"]),
-    ("fixes 1+2, CONCURRENT_ITEMS=1, extraction in 1 worker process",
-     "fastcont,fastlist,offload", ["CONCURRENT_ITEMS=1"]),
-    ("fixes 1+2, CONCURRENT_ITEMS=1, extraction in 1 worker, writes in a thread",
+    ("fastcont", "fastcont", []),
+    ("fastcont, fastlist, writer, CONCURRENT_ITEMS=1", "fastcont,fastlist,writer",
+     ["CONCURRENT_ITEMS=1"]),
+    ("fastcont, fastlist, offload, CONCURRENT_ITEMS=1", "fastcont,fastlist,offload",
+     ["CONCURRENT_ITEMS=1"]),
+    ("fastcont, fastlist, offload, writer, CONCURRENT_ITEMS=1",
      "fastcont,fastlist,offload,writer", ["CONCURRENT_ITEMS=1"]),
 ]  # fmt: skip
 
@@ -494,7 +494,11 @@ def tables(results: dict[str, Any]) -> str:
         out.append(
             "\nCPU-bound ceiling: 1000 ÷ CPU ms per article, or with a worker process "
             "1000 ÷ the larger of the crawl process's and the worker's share: what the run "
-            "would reach with its cores to itself (the server takes ~0.3 ms a page). Same posts "
+            "would reach with its cores to itself (the server takes ~0.3 ms a page). vs bare "
+            "spider: against the bare spider's run at the same N (start-up weighs on both at "
+            "1,000). Variants (`bench/variants.py`): fastcont, `continuation_urls` with an early "
+            "return and one XPath; fastlist, listing links prefiltered; writer, post files "
+            "written by a thread; offload, extraction in a worker process. Same posts "
             "and ledger: every post file (path and bytes) and ledger row equal to the as-is run's."
         )
     return "\n".join(out) + "\n"
@@ -528,6 +532,57 @@ def machine() -> dict[str, Any]:
     }
 
 
+def summary(results: dict[str, Any]) -> str:
+    """One line per target of issue 7, from the tables' figures."""
+    sizes = results["sizes"]
+    lines = []
+
+    def rate(size: dict[str, Any], key: str) -> float:
+        count = size[key]["report"].get("articles" if key == "bare" else "articles_written", 0)
+        return _rate(count, size[key]["run"]["wall_s"])
+
+    ratios = [rate(s, "archive") / rate(s, "bare") for s in sizes if rate(s, "bare")]
+    if ratios:
+        ns = ", ".join(f"{size['n']:,}" for size in sizes)
+        lines.append(
+            f"- end to end ≥ 0.65 of the bare spider: {', '.join(f'{r:.2f}' for r in ratios)} "
+            f"(N = {ns}): {_ok(min(ratios) >= 0.65)}"
+        )
+    tools = (results.get("extraction") or {}).get("tools", {})
+    if "archiver" in tools and "trafilatura" in tools:
+        times = tools["archiver"]["pages_per_s"] / tools["trafilatura"]["pages_per_s"]
+        lines.append(f"- extraction ≥ 10× trafilatura: {times:.1f}×: {_ok(times >= 10)}")
+    base = next((s for s in sizes if s["n"] == 10_000), None)
+    big = next((s for s in sizes if s["n"] == 100_000), None)
+    if base and big:
+        peak, ref = big["archive"]["run"]["peak_rss_mb"], base["archive"]["run"]["peak_rss_mb"]
+        lines.append(
+            f"- memory flat (100,000 within 1.3× of 10,000, < 300 MB): {peak:.0f} MB, "
+            f"{peak / ref:.2f}×: {_ok(peak / ref <= 1.3 and peak < 300)}"
+        )
+        fall = rate(big, "archive") / rate(base, "archive")
+        lines.append(
+            f"- throughput not falling: {rate(base, 'archive'):.1f} → {rate(big, 'archive'):.1f} "
+            f"articles/s ({fall - 1:+.0%}): {_ok(fall >= 0.95)} (5% margin for noise)"
+        )
+    requested = [s["again"]["report"].get("articles_requested", -1) for s in sizes]
+    lines.append(
+        f"- incremental re-run requests no article: {requested}: {_ok(set(requested) == {0})}"
+    )
+    return "Targets (issue 7):\n\n" + "\n".join(lines) + "\n"
+
+
+def _commit() -> str:
+    try:
+        done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                              capture_output=True, check=False)  # fmt: skip
+    except OSError:
+        return "?"
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                           text=True, capture_output=True, check=False).stdout.strip()  # fmt: skip
+    return done.stdout.strip() + (" with uncommitted changes" if dirty else "") or "?"
+
+
 def section(results: dict[str, Any]) -> str:
     m = results["machine"]
     versions = ", ".join(f"{k} {v}" for k, v in m["versions"].items())
@@ -536,7 +591,7 @@ def section(results: dict[str, Any]) -> str:
         SECTION,
         "",
         f"Measured {results['date']} by `{results['command']}` "
-        f"({results['total_s'] / 60:.1f} min).",
+        f"({results['total_s'] / 60:.1f} min), at commit `{results.get('commit', '?')}`.",
         "",
         f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']} "
         f"on {m['platform']}; {versions}. Load average before / after: "
@@ -556,6 +611,7 @@ def section(results: dict[str, Any]) -> str:
         + " --site mydrivers",
         "```",
         "",
+        summary(results),
         tables(results),
         *([FINDINGS.read_text(encoding="utf-8").strip(), ""] if FINDINGS.exists() else []),
         "Reproduce: `pip install -e '.[test,bench]'` then `python -m bench.run` (N = 1,000 and "
@@ -630,6 +686,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": "python -m bench.run"
         + (" " + " ".join(argv if argv is not None else sys.argv[1:])).rstrip(),
         "machine": machine(),
+        "commit": _commit(),
         "load": {"before": " ".join(f"{x:.1f}" for x in os.getloadavg())},
         "sizes": [],
     }
