@@ -155,7 +155,7 @@ def test_killed_run_is_finished_by_the_next(
     out = tmp_path / "killed"
     victim = subprocess.Popen(
         [sys.executable, "-m", "archiver", "tag", f"{server.url}/news/", "-o", str(out),
-         "-s", "DOWNLOAD_DELAY=0.1", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False", "--quiet"],
+         "-s", "DOWNLOAD_DELAY=0.1", "-s", "DOWNLOAD_DELAY_JITTER=0", "--quiet"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     time.sleep(delay)

@@ -116,7 +116,7 @@ def test_ctrl_c_stops_cleanly_keeping_what_was_written(tmp_path: Path) -> None:
     with SiteServer(FIXTURES / "madeup", port=free_port()) as server:
         run = subprocess.Popen(
             [sys.executable, "-m", "archiver", "tag", f"{server.url}/news/", "-o", str(out),
-             "-s", "DOWNLOAD_DELAY=0.5", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False", "--quiet",
+             "-s", "DOWNLOAD_DELAY=0.5", "-s", "DOWNLOAD_DELAY_JITTER=0", "--quiet",
              "--report", str(tmp_path / "r.json")],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip

@@ -377,6 +377,8 @@ class MyDrivers(Site):
         if here is None:
             return []
         ident, current = here
+        if f"{ident}_" not in page.html:
+            return []  # most articles are one page: no pager link to look for
         pages: dict[int, str] = {}
         # One XPath filter in libxml2 instead of every link of the page in Python.
         links = page.tree.xpath("//a[contains(@href, $part)]/@href", part=f"{ident}_")
