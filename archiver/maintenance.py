@@ -6,19 +6,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archiver.archive import Archive, atomic_write, content_hash
+from archiver.archive import Archive, _iso, atomic_write, content_hash
 from archiver.errors import PostFormatError
 from archiver.ledger import PostRow
 from archiver.names import title_key
 from archiver.post import read_post
 
 __all__ = ["CheckResult", "check_archive", "import_posts"]
-
-
-def _iso(article_date: object) -> str | None:
-    from datetime import UTC, datetime
-
-    return article_date.astimezone(UTC).isoformat() if isinstance(article_date, datetime) else None
 
 
 def import_posts(folder: Path, archive: Archive) -> dict[str, object]:

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import scrapy
@@ -426,16 +426,11 @@ def _reason(failure: Failure) -> str:
 
 
 def _link_titles(page: Any) -> dict[str, str]:
+    """Absolute link URL -> link text, to match listing links with URL-less posts."""
     titles = {}
     for anchor in page.tree.iter("a"):
         href = anchor.get("href")
         text = anchor.text_content().strip()
         if href and text:
-            titles[(page.tree.base_url and _absolute(page.url, href)) or href] = text
+            titles[urljoin(page.url, href)] = text
     return titles
-
-
-def _absolute(base: str, href: str) -> str:
-    from urllib.parse import urljoin
-
-    return urljoin(base, href)
