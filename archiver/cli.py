@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from archiver.lock import ArchiveLocked
+from archiver.archive.lock import ArchiveLocked
 
 __all__ = ["main"]
 
@@ -113,7 +113,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     from archiver.run import run_spider
 
     if args.command == "site":
-        from archiver.site import make_site
+        from archiver.hexo import make_site
 
         folder = Path(args.folder)
         make_site(folder, title=args.title or folder.resolve().name, timezone=args.timezone,
@@ -150,8 +150,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def _maintenance(args: argparse.Namespace) -> int:
     from archiver.archive import Archive
-    from archiver.lock import ArchiveLock
-    from archiver.maintenance import check_archive, import_posts
+    from archiver.archive.lock import ArchiveLock
+    from archiver.archive.maintenance import check_archive, import_posts
 
     folder = Path(args.folder)
     if not folder.is_dir():

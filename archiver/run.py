@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from archiver.lock import ArchiveLock
+from archiver.archive.lock import ArchiveLock
 
 __all__ = ["crawl", "run_spider", "scrapy_settings"]
 

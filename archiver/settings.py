@@ -9,8 +9,8 @@ from __future__ import annotations
 from archiver import __version__
 
 BOT_NAME = "archiver"
-SPIDER_MODULES = ["spiders"]
-NEWSPIDER_MODULE = "spiders"
+SPIDER_MODULES = ["archiver.spiders"]
+NEWSPIDER_MODULE = "archiver.spiders"
 
 # Polite by default: robots.txt obeyed, a User-Agent that names us, a delay per site.
 ROBOTSTXT_OBEY = True

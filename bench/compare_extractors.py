@@ -34,9 +34,9 @@ from typing import Any
 
 import lxml.html
 
-from archiver.encoding import decode_html
 from archiver.errors import NotAnArticle
-from archiver.page import Page
+from archiver.extraction.encoding import decode_html
+from archiver.extraction.page import Page
 from archiver.sites.generic import GenericSite
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -153,14 +153,14 @@ def make_page(body: bytes, url: str) -> Any:
     try:
         from archiver.extraction import make_page as make
     except ImportError:  # before the module was renamed
-        from archiver.extract import make_page as make  # type: ignore[no-redef]
+        from archiver.extraction import make_page as make  # type: ignore[no-redef]
     return make(body, url, headers=HEADERS)
 
 
 def stages(pages: list[tuple[str, bytes, str]]) -> dict[str, float]:
     """The archiver's cost per stage, in ms per page (what the spider runs per article)."""
     from archiver.archive import content_hash
-    from archiver.encoding import text_warnings
+    from archiver.extraction.encoding import text_warnings
     from archiver.post import render_post
     from archiver.sites import site_for_url
 

@@ -3,7 +3,7 @@
     python -m bench.fixtures_speed [--rounds 20]
 
 Runs ``archiver.extract`` + ``render_post`` over every article page of
-``fixtures/mydrivers/pages`` and ``fixtures/demo/mydrivers`` (as the crawl
+``fixtures/mydrivers/pages`` and ``archiver/demo/site`` (as the crawl
 does: bytes in, post text out) and prints pages/s per set.
 """
 
@@ -26,10 +26,10 @@ def pages() -> dict[str, list[tuple[bytes, str, dict[str, str]]]]:
         saved.append((meta_path.with_suffix(".html").read_bytes(), meta["url"], meta["headers"]))
     demo = [
         (path.read_bytes(), "https://news.mydrivers.com/" + path.relative_to(site).as_posix(), {})
-        for site in [ROOT / "demo" / "mydrivers"]
+        for site in [ROOT / "archiver" / "demo" / "site"]
         for path in sorted((site / "1").rglob("*.htm"))
     ]
-    return {"fixtures/mydrivers/pages": saved, "fixtures/demo/mydrivers": demo}
+    return {"fixtures/mydrivers/pages": saved, "archiver/demo/site": demo}
 
 
 def main() -> None:

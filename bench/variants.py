@@ -33,11 +33,11 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
+import archiver.spiders.base as spider_base
+from archiver.spiders.tag import TagSpider as _ArchiverTagSpider
 from scrapy.http import Response
 
-import spiders.base as spider_base
 from archiver.sites import Site, site_for_url
-from spiders.tag import TagSpider as _ArchiverTagSpider
 
 __all__ = ["TagSpider", "fast_continuation_urls"]
 
@@ -46,13 +46,13 @@ def _make_page(*args: Any, **kwargs: Any) -> Any:
     try:
         from archiver.extraction import make_page
     except ImportError:  # before the module was renamed
-        from archiver.extract import make_page  # type: ignore[no-redef]
+        from archiver.extraction import make_page  # type: ignore[no-redef]
     return make_page(*args, **kwargs)
 
 
 def fast_continuation_urls(self: Any, page: Any) -> list[str]:
     """``MyDrivers.continuation_urls``, reading only links that can be a further page."""
-    from archiver.clean import absolutize
+    from archiver.extraction.clean import absolutize
     from archiver.sites import mydrivers
 
     here = mydrivers._article_id(page.url)
@@ -78,7 +78,7 @@ def fast_article_links(self: Any, page: Any) -> list[str]:
     """``MyDrivers._article_links``, absolutizing only hrefs that can be an article:
     every article URL's path ends in ``<digits>.htm`` or ``<digits>.html`` (or the
     href is empty, a fragment or a query: the page's own URL)."""
-    from archiver.clean import absolutize
+    from archiver.extraction.clean import absolutize
     from archiver.sites import mydrivers
 
     links: dict[str, str] = {}
@@ -102,7 +102,7 @@ def fast_article_links(self: Any, page: Any) -> list[str]:
 def fast_next_page(self: Any, page: Any, number: int) -> str | None:
     """``MyDrivers._next_page`` with lazy candidates (the first valid one wins, as
     before) and each link's text computed once."""
-    from archiver.clean import absolutize
+    from archiver.extraction.clean import absolutize
     from archiver.sites import mydrivers
 
     here = page.url.split("#", 1)[0]

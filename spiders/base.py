@@ -19,11 +19,11 @@ from pydantic import ValidationError
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
+from archiver.archive.names import title_key
 from archiver.crawlstate import CrawlState, state_of
 from archiver.errors import NotAnArticle
 from archiver.extraction import make_page
 from archiver.models import Article
-from archiver.names import title_key
 from archiver.sites import Site, site_for_url
 
 __all__ = ["DEFAULT_CHANNEL", "DEFAULT_GROUP", "ArchiveSpider"]

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from archiver.spiders.base import ArchiveSpider, ListingPage
 from scrapy.http import Request, Response
 
 from archiver.errors import NotAnArticle
-from archiver.feeds import parse_feed
-from spiders.base import ArchiveSpider, ListingPage
+from archiver.extraction.feeds import parse_feed
 
 
 class FeedSpider(ArchiveSpider):

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from archiver.spiders.base import ArchiveSpider
+
 from archiver.sites import get_site
-from spiders.base import ArchiveSpider
 
 
 class MyDriversSpider(ArchiveSpider):

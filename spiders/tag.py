@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spiders.base import ArchiveSpider
+from archiver.spiders.base import ArchiveSpider
 
 
 class TagSpider(ArchiveSpider):

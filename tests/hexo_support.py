@@ -2,7 +2,7 @@
 
 Used by ``tests/test_hexo.py`` and ``tests/test_browser.py``. The Node side
 lives in ``hexo/`` (pinned ``package.json`` and lock file, installed by
-``scripts/install-node-deps.sh``); a test site gets ``archiver.site.make_site``
+``scripts/install-node-deps.sh``); a test site gets ``archiver.hexo.make_site``
 and a ``node_modules`` link to ``hexo/node_modules``, so no test downloads.
 """
 
@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from archiver import Archive, Article, read_post
-from archiver.site import make_site
+from archiver.hexo import make_site
 from tests.support import FIXTURES, IN_CI, ROOT, SAMPLES, need
 
 HEXO_DIR = ROOT / "hexo"

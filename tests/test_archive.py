@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from archiver import Archive, Article
 from archiver.archive import atomic_write
-from archiver.names import MAX_NAME_BYTES, safe_name
+from archiver.archive.names import MAX_NAME_BYTES, safe_name
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 

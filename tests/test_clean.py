@@ -1,4 +1,4 @@
-"""The pure processors of archiver.clean."""
+"""The pure processors of archiver.extraction.clean."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archiver.clean import (
+from archiver.extraction.clean import (
     absolutize,
     body_images,
     clean_body,

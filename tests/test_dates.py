@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from archiver.dates import BEIJING, MAX_SEARCH_CHARS, parse_date, search_date
+from archiver.extraction.dates import BEIJING, MAX_SEARCH_CHARS, parse_date, search_date
 
 NOW = datetime(2022, 7, 29, 16, 51, 41, tzinfo=BEIJING)
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -8,10 +8,10 @@ from datetime import datetime
 from pathlib import Path
 
 from archiver import read_post
-from archiver.names import safe_name
-from tests.support import FIXTURES, free_port, posts_of, run_archiver
+from archiver.archive.names import safe_name
+from tests.support import ROOT, free_port, posts_of, run_archiver
 
-EXPECTED = json.loads((FIXTURES / "demo/mydrivers/EXPECTED.json").read_text(encoding="utf-8"))
+EXPECTED = json.loads((ROOT / "archiver/demo/site/EXPECTED.json").read_text(encoding="utf-8"))
 
 
 def test_demo_archives_exactly_the_expected_posts(tmp_path: Path) -> None:

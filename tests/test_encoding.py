@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from archiver.encoding import decode_html, normalize_codec, sniff_non_html, text_warnings
+from archiver.extraction.encoding import decode_html, normalize_codec, sniff_non_html, text_warnings
 
 CHINESE = (
     "小米汽车首款车型亮相，雷军：这是我们最重要的一次发布。记者从发布会现场获悉，新车将于明年上市。"

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from archiver import NotAnArticle
-from archiver.feeds import parse_feed, parse_sitemap, robots_sitemaps
+from archiver.extraction.feeds import parse_feed, parse_sitemap, robots_sitemaps
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>快科技（原驱动之家）</title>

@@ -24,7 +24,7 @@ import pytest
 import yaml
 
 from archiver import Archive
-from archiver.site import HEXO_PACKAGES, THEMES, make_site
+from archiver.hexo import HEXO_PACKAGES, THEMES, make_site
 from tests.hexo_support import (
     HEXO_DIR,
     NODE_MODULES,

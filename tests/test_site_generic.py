@@ -11,15 +11,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from archiver.encoding import decode_html
 from archiver.errors import NotAnArticle
-from archiver.generic.byline import read_byline
-from archiver.generic.jsonld import read_json_ld
-from archiver.generic.listing import is_article_url, next_page_url, page_number, same_site
-from archiver.generic.metadata import detect_language, strip_site_suffix
-from archiver.generic.tree import parse_html
+from archiver.extraction.encoding import decode_html
+from archiver.extraction.generic.byline import read_byline
+from archiver.extraction.generic.jsonld import read_json_ld
+from archiver.extraction.generic.listing import (
+    is_article_url,
+    next_page_url,
+    page_number,
+    same_site,
+)
+from archiver.extraction.generic.metadata import detect_language, strip_site_suffix
+from archiver.extraction.generic.tree import parse_html
+from archiver.extraction.page import Page
 from archiver.models import Article
-from archiver.page import Page
 from archiver.sites import site_for_url
 from archiver.sites.base import SiteDefaults
 from archiver.sites.generic import GenericSite

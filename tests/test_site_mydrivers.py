@@ -19,10 +19,10 @@ from typing import Any
 import lxml.html
 import pytest
 
-from archiver.encoding import decode_html
 from archiver.errors import NotAnArticle
+from archiver.extraction.encoding import decode_html
+from archiver.extraction.page import Page
 from archiver.models import Article
-from archiver.page import Page
 from archiver.sites.mydrivers import MyDrivers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -506,9 +506,9 @@ def test_real_mydrivers_page(path: Path) -> None:
     assert got.title and got.date_published and got.body_html
 
 
-# -- the demo copy of a tag page (fixtures/demo/mydrivers) ------------------------
+# -- the demo copy of a tag page (archiver/demo/site) ------------------------
 
-DEMO = ROOT / "fixtures" / "demo" / "mydrivers"
+DEMO = ROOT / "archiver" / "demo" / "site"
 DEMO_HOST = "https://news.mydrivers.com"
 
 
@@ -614,7 +614,7 @@ def test_demo_is_small_and_up_to_date(tmp_path: Path, monkeypatch: pytest.Monkey
     assert size < 1_500_000
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("build_demo", DEMO.parent / "build_mydrivers.py")
+    spec = importlib.util.spec_from_file_location("build_demo", DEMO.parent / "build.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, "build_demo", module)  # dataclasses look it up

@@ -22,11 +22,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from archiver.encoding import decode_html
 from archiver.errors import NotAnArticle
-from archiver.generic.tree import parse_html, strip_code, text_of
+from archiver.extraction.encoding import decode_html
+from archiver.extraction.generic.tree import parse_html, strip_code, text_of
+from archiver.extraction.page import Page
 from archiver.models import Article
-from archiver.page import Page
 from archiver.sites.generic import GenericSite
 
 from .support import ZH_PAGES, need

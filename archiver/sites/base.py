@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from archiver.extraction.page import Page
 from archiver.models import Article, Listing
-from archiver.page import Page
 
 __all__ = ["Site", "SiteDefaults"]
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 from datetime import tzinfo
 from zoneinfo import ZoneInfo
 
-from archiver.clean import body_images, clean_body, clean_text
-from archiver.encoding import text_warnings
 from archiver.errors import NotAnArticle
-from archiver.generic.body import BodyChoice, Scan, find_body, prune_body, scan_page
-from archiver.generic.byline import read_byline
-from archiver.generic.fields import (
+from archiver.extraction.clean import body_images, clean_body, clean_text
+from archiver.extraction.encoding import text_warnings
+from archiver.extraction.generic.body import BodyChoice, Scan, find_body, prune_body, scan_page
+from archiver.extraction.generic.byline import read_byline
+from archiver.extraction.generic.fields import (
     extract_canonical_url,
     extract_credits,
     extract_date_modified,
@@ -28,9 +28,14 @@ from archiver.generic.fields import (
     extract_site_name,
     extract_tags,
 )
-from archiver.generic.jsonld import read_json_ld
-from archiver.generic.listing import article_links, is_article_url, next_page_url, page_number
-from archiver.generic.metadata import (
+from archiver.extraction.generic.jsonld import read_json_ld
+from archiver.extraction.generic.listing import (
+    article_links,
+    is_article_url,
+    next_page_url,
+    page_number,
+)
+from archiver.extraction.generic.metadata import (
     MetaTags,
     TitleChoice,
     detect_language,
@@ -44,9 +49,9 @@ from archiver.generic.metadata import (
     text_after,
     text_before,
 )
-from archiver.generic.tree import parse_html, strip_code, text_of
+from archiver.extraction.generic.tree import parse_html, strip_code, text_of
+from archiver.extraction.page import Page
 from archiver.models import Article, FieldSource, Listing
-from archiver.page import Page
 from archiver.sites.base import BEIJING, Site, SiteDefaults
 
 __all__ = ["GenericSite"]

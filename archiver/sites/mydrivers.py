@@ -27,7 +27,8 @@ from urllib.parse import urlsplit, urlunsplit
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from archiver.clean import (
+from archiver.errors import NotAnArticle
+from archiver.extraction.clean import (
     absolutize,
     body_images,
     clean_text,
@@ -35,9 +36,8 @@ from archiver.clean import (
     inner_html,
     lead_image,
 )
-from archiver.errors import NotAnArticle
+from archiver.extraction.page import Page
 from archiver.models import Article, FieldSource, Listing, Tag
-from archiver.page import Page
 from archiver.sites.base import Site, SiteDefaults
 
 __all__ = ["MyDrivers"]

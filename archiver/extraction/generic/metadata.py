@@ -13,8 +13,8 @@ from difflib import SequenceMatcher
 
 from lxml import etree
 
-from archiver.clean import clean_text
-from archiver.generic.tree import Element, text_of
+from archiver.extraction.clean import clean_text
+from archiver.extraction.generic.tree import Element, text_of
 from archiver.models import FieldSource
 
 __all__ = [

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
-from archiver.clean import absolutize, clean_text
-from archiver.generic.tree import Element, text_of
+from archiver.extraction.clean import absolutize, clean_text
+from archiver.extraction.generic.tree import Element, text_of
 
 __all__ = [
     "article_links",

@@ -1,6 +1,6 @@
 """``archiver demo``: archive the bundled copy of a mydrivers tag page, offline.
 
-The copy (``fixtures/demo/mydrivers``: listing pages, articles, a dead
+The copy (``archiver/demo/site``, shipped with the package: listing pages, articles, a dead
 link, a redirect, a page that is not an article) is served on 127.0.0.1 and
 archived through the real crawl, with the mydrivers module forced.
 """
@@ -17,10 +17,7 @@ from archiver.serve import SiteServer
 
 __all__ = ["DEMO_SITE", "run_demo"]
 
-DEMO_SITE = Path(
-    os.environ.get("ARCHIVER_DEMO_SITE")
-    or Path(__file__).resolve().parent.parent / "fixtures" / "demo" / "mydrivers"
-)
+DEMO_SITE = Path(os.environ.get("ARCHIVER_DEMO_SITE") or Path(__file__).resolve().parent / "site")
 START = "tag/xiaomi.htm"
 DEMO_PORT = 8737
 """Fixed, so that a second demo run into the same folder finds its articles known

@@ -4,7 +4,7 @@
 which costs more than the rest of the generic extractor's per-element work;
 extraction reads a plain ``lxml.etree`` tree instead (comments and
 processing instructions dropped at parse time). The functions of
-``archiver.clean`` accept its elements as they are.
+``archiver.extraction.clean`` accept its elements as they are.
 """
 
 from __future__ import annotations

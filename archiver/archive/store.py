@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from archiver.archive.ledger import Ledger, PostRow
+from archiver.archive.names import safe_name, title_key, unique_suffix
 from archiver.errors import PostFormatError
-from archiver.ledger import Ledger, PostRow
 from archiver.models import Article
-from archiver.names import safe_name, title_key, unique_suffix
 from archiver.post import read_post, render_post
 
 __all__ = ["Archive", "SaveResult", "atomic_write"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from archiver.generic.tree import Element, text_of
+from archiver.extraction.generic.tree import Element, text_of
 
 __all__ = ["BodyChoice", "find_body", "prune_body"]
 

@@ -10,12 +10,12 @@ import re
 from datetime import datetime, tzinfo
 from urllib.parse import urlsplit
 
-from archiver.clean import absolutize, clean_text, image_src, is_junk_image
-from archiver.dates import parse_date, search_date
-from archiver.generic.byline import Byline, clean_person, clean_source
-from archiver.generic.jsonld import JsonLd
-from archiver.generic.metadata import MetaTags, strip_site_suffix
-from archiver.generic.tree import Element, text_of
+from archiver.extraction.clean import absolutize, clean_text, image_src, is_junk_image
+from archiver.extraction.dates import parse_date, search_date
+from archiver.extraction.generic.byline import Byline, clean_person, clean_source
+from archiver.extraction.generic.jsonld import JsonLd
+from archiver.extraction.generic.metadata import MetaTags, strip_site_suffix
+from archiver.extraction.generic.tree import Element, text_of
 from archiver.models import FieldSource, Tag
 
 __all__ = [

@@ -6,10 +6,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archiver.archive import Archive, _iso, atomic_write, content_hash
+from archiver.archive.ledger import PostRow
+from archiver.archive.names import title_key
+from archiver.archive.store import Archive, _iso, atomic_write, content_hash
 from archiver.errors import PostFormatError
-from archiver.ledger import PostRow
-from archiver.names import title_key
 from archiver.post import read_post
 
 __all__ = ["CheckResult", "check_archive", "import_posts"]

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from archiver.generic.tree import Element
+from archiver.extraction.generic.tree import Element
 
 __all__ = ["ARTICLE_TYPES", "JsonLd", "read_json_ld"]
 

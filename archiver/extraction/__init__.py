@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from archiver.encoding import decode_html, sniff_non_html
 from archiver.errors import NotAnArticle
+from archiver.extraction.encoding import decode_html, sniff_non_html
+from archiver.extraction.page import Page
 from archiver.models import Article, Listing
-from archiver.page import Page
 from archiver.sites import Site, site_for_url
 
 __all__ = ["MAX_PAGE_CHARS", "extract", "extract_listing", "make_page"]
