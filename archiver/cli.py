@@ -39,6 +39,10 @@ def _crawl_options(parser: argparse.ArgumentParser, *, output_default: str | Non
         "--categories", metavar="A/B/C", help="the three categories of every post of this run"
     )
     parser.add_argument("--report", metavar="FILE", help="write the run report (JSON) to FILE")
+    parser.add_argument(
+        "--front-matter", choices=("full", "classic"), default=None,
+        help="full (default): posts keep every field; classic: the old archive's keys only",
+    )  # fmt: skip
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress, no summary")
     parser.add_argument("-v", "--verbose", action="store_true", help="Scrapy's log at INFO level")
     parser.add_argument(
@@ -109,8 +113,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+def options_of(args: argparse.Namespace, **overrides: Any) -> Any:
+    """The run's ``Options`` from the parsed command line (checked once, here)."""
+    from archiver.options import Options
+
+    values = {
+        "output": args.output,
+        "site": args.site,
+        "max_pages": args.max_pages,
+        "since": args.since,
+        "refresh": args.refresh,
+        "categories": args.categories,
+        "report": args.report,
+        "front_matter": args.front_matter,
+        "progress": not args.quiet,
+    }
+    return Options.parse(**{**values, **overrides})
+
+
 def _dispatch(args: argparse.Namespace) -> int:
-    from archiver.run import run_spider
+    from archiver.run import Crawl, run_crawls
 
     if args.command == "site":
         from archiver.hexo import make_site
@@ -122,28 +144,36 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     if args.command in ("import", "check"):
         return _maintenance(args)
+    options = options_of(args)
     if args.command == "run":
-        from archiver.run import run_sources
+        from archiver.sources import load_sources
 
-        report = run_sources(Path(args.sources), vars(args))
+        crawls = [source.crawl(options) for source in load_sources(Path(args.sources))]
+        report = run_crawls(crawls, args.settings, verbose=args.verbose)
         _print_report(report, args.quiet)
         return 1 if report["failed"] or report["articles_rejected"] else 0
     if args.command == "demo":
         from archiver.demo import run_demo
 
-        report = run_demo(Path(args.output), options=vars(args), port=args.port)
+        report = run_demo(options, port=args.port, settings=args.settings)
         _print_report(report, args.quiet)
         if not args.quiet:
             print(f"demo: open {Path(args.output) / 'source' / '_posts'} to read the posts")
         return 1 if report["failed_unexpected"] else 0
-    spider, kwargs = {
-        "tag": ("tag", {"url": " ".join(getattr(args, "urls", []))}),
-        "article": ("article", {"url": " ".join(getattr(args, "urls", []))}),
-        "feed": ("feed", {"url": " ".join(getattr(args, "urls", []))}),
-        "sitemap": ("sitemap", {"url": " ".join(getattr(args, "urls", []))}),
-        "crawl": (getattr(args, "site_module", ""), {}),
-    }[args.command]
-    report = run_spider(spider, kwargs, vars(args))
+    if args.command == "crawl":
+        from archiver.sites import get_site
+
+        site = get_site(args.site_module)
+        if not site.latest_url:
+            raise ValueError(
+                f"site {site.name!r} has no latest-news list; archive a listing with "
+                f"`archiver tag URL --site {site.name}`"
+            )
+        options = options_of(args, site=args.site or site.name)
+        job = Crawl("tag", (site.latest_url,), options)
+    else:
+        job = Crawl(args.command, tuple(args.urls), options)
+    report = run_crawls([job], args.settings, verbose=args.verbose)
     _print_report(report, args.quiet)
     return 1 if report["failed"] or report["articles_rejected"] else 0
 

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-__all__ = ["ArchiverError", "NotAnArticle", "PostFormatError", "UnknownSite"]
+__all__ = [
+    "ArchiverError",
+    "BadInput",
+    "ExtractionError",
+    "InvalidArticle",
+    "NotAnArticle",
+    "PostFormatError",
+    "UnknownSite",
+]
 
 
 class ArchiverError(Exception):
@@ -21,6 +29,12 @@ class NotAnArticle(ArchiverError):
         self.url = url
         super().__init__(message or reason)
 
+    @property
+    def said(self) -> str:
+        """``reason: message``, for reports (the message alone when it starts with it)."""
+        text = str(self)
+        return text if text.startswith(self.reason) else f"{self.reason}: {text}"
+
 
 class PostFormatError(ArchiverError, ValueError):
     """A text is not a post in the archive's format; ``line`` is 1-based."""
@@ -32,3 +46,37 @@ class PostFormatError(ArchiverError, ValueError):
 
 class UnknownSite(ArchiverError, LookupError):
     """No site module has the name asked for."""
+
+
+class BadInput(ArchiverError, ValueError):
+    """What was given to the library cannot be used (a URL that is not http(s),
+    a body that is neither bytes nor text, an option out of range).
+
+    ``reason`` is a short machine-readable word (``bad-url``, ``bad-body``,
+    ``bad-option``); the message says what to give instead.
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        self.reason = reason
+        super().__init__(message)
+
+
+class InvalidArticle(ArchiverError):
+    """The page was read, but what it gives is refused by the model (a title
+    with a control character, a broken image URL...). ``field`` names it."""
+
+    def __init__(self, field: str, reason: str, *, url: str | None = None) -> None:
+        self.field = field
+        self.reason = reason
+        self.url = url
+        super().__init__(f"{field}: {reason}")
+
+
+class ExtractionError(ArchiverError):
+    """An extractor failed on the page (a bug, or a page it cannot read);
+    the original exception is the ``__cause__``."""
+
+    def __init__(self, message: str, *, url: str | None = None) -> None:
+        self.reason = "extraction"
+        self.url = url
+        super().__init__(message)

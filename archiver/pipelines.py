@@ -1,9 +1,22 @@
-"""Item pipelines: validate each article, then write it through the archive.
+"""Item pipelines: extract each article, check it, write it.
 
-What fails validation goes to ``rejects.jsonl`` in the archive root, one
-JSON object a line (``url``, ``field``, ``reason``, ``time``), into the
-stats (``archiver/rejected/<field>``) and into the run report. Nothing is
-dropped silently.
+Enable them in any Scrapy project (``archiver.settings`` does)::
+
+    ITEM_PIPELINES = {
+        "archiver.pipelines.ExtractionPipeline": 50,    # ArticlePages -> Article
+        "archiver.pipelines.ValidationPipeline": 100,   # reject with the reason
+        "archiver.pipelines.ArchivePipeline": 300,      # the post and the ledger
+    }
+    ARCHIVER_OUTPUT = "my-site"
+
+A spider yields ``archiver.items.ArticlePages`` (what it fetched, with where
+it found it) or ready ``archiver.Article`` items. Without ``ARCHIVER_OUTPUT``
+the pipelines are not enabled (``NotConfigured``): nothing is written anywhere.
+
+What fails goes into the report (``archiver.signals.url_failed``); what fails
+validation also goes to ``rejects.jsonl`` in the archive root, one JSON
+object a line (``url``, ``field``, ``reason``, ``time``), and into the stats
+(``archiver/rejected/<field>``). Nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -13,107 +26,215 @@ from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 from pydantic import ValidationError
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 
-from archiver.crawlstate import CrawlState, state_of
+from archiver.archive.session import ArchiveSession, close_session, open_session
+from archiver.errors import InvalidArticle, NotAnArticle
+from archiver.extraction.article import Found, extract_pages
+from archiver.items import ArticlePages
 from archiver.models import Article
+from archiver.options import Options
+from archiver.report import site_rates
+from archiver.signals import report_failure, url_failed
 
-__all__ = ["ArchivePipeline", "ValidationPipeline"]
+__all__ = ["ArchivePipeline", "ExtractionPipeline", "ValidationPipeline"]
 
 # Problems that make a post wrong, found by the extractor and flagged in the model.
 _BLOCKING_WARNINGS = {"mojibake", "replacement-chars"}
 FIELDS = ("title", "date_published", "authors", "tags", "lead_image", "body_html")
 
 
+def _options(crawler: Any) -> Options:
+    options = Options.from_settings(crawler.settings)
+    if options.output is None:
+        raise NotConfigured("ARCHIVER_OUTPUT is not set: no archive to write to")
+    return options
+
+
+def _article_of(item: Any) -> Article | None:
+    if isinstance(item, Article):
+        return item
+    if isinstance(item, ArticlePages):
+        return item.article
+    if isinstance(item, dict) and isinstance(item.get("article"), Article):
+        return item["article"]
+    return None
+
+
+def _url_of(item: Any) -> str:
+    if isinstance(item, ArticlePages):
+        return item.url
+    if isinstance(item, Article):
+        return item.url or item.canonical_url or "?"
+    if isinstance(item, dict):
+        return str(item.get("url") or "?")
+    return "?"
+
+
+def _quiet_drop(message: str) -> DropItem:
+    # Counted in the stats and the report; one log line per item is noise.
+    return DropItem(message, log_level="DEBUG")
+
+
+class ExtractionPipeline:
+    """``ArticlePages`` to ``Article``, through ``extract_pages``: the one path."""
+
+    def __init__(self, crawler: Any, options: Options) -> None:
+        self.crawler = crawler
+        self.options = options
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ExtractionPipeline:
+        return cls(crawler, _options(crawler))
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticlePages) or item.article is not None:
+            return item
+        stats = self.crawler.stats
+        url = item.url
+        try:
+            extracted = extract_pages(item.pages, self.options, item.found)
+        except NotAnArticle as exc:
+            stats.inc_value("archiver/not_an_article")
+            report_failure(self.crawler, url, f"not an article: {exc.said}", retry=False)
+            raise _quiet_drop(f"{url}: not an article: {exc.said}") from None
+        except InvalidArticle as exc:
+            _reject(self.crawler, self.options, url, exc.field, exc.reason)
+        except Exception as exc:  # ExtractionError, or anything a page provokes
+            report_failure(self.crawler, url, f"extraction: {exc}", found=item.found)
+            raise _quiet_drop(f"{url}: extraction: {exc}") from None
+        item.article, item.aliases = extracted.article, extracted.aliases
+        since = self.options.since
+        published = extracted.article.date_published
+        if since is not None and published is not None and published < since:
+            stats.inc_value("archiver/articles_too_old")
+            raise _quiet_drop(f"{url}: published before --since")
+        return item
+
+
 class ValidationPipeline:
     """Turn each item into a valid ``Article`` or reject it with the reason."""
 
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Any, options: Options) -> None:
         self.crawler = crawler
-        self.state: CrawlState = state_of(crawler)
-        self.rejects = self.state.archive.root / "rejects.jsonl"
+        self.options = options
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ValidationPipeline:
-        return cls(crawler)
+        return cls(crawler, _options(crawler))
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        url = str(item.get("url"))
-        if "skip" in item:
-            raise DropItem(f"{url}: {item['skip']}")
-        error = item.get("error")
-        if isinstance(error, ValidationError):
-            first = error.errors()[0]
-            self.reject(url, ".".join(map(str, first["loc"])) or "?", first["msg"])
-        article = item.get("article")
-        if isinstance(article, dict):
+    def process_item(self, item: Any) -> Any:
+        url = _url_of(item)
+        if isinstance(item, dict) and isinstance(item.get("article"), dict):
             try:
-                article = Article.model_validate(article)
+                item = {**item, "article": Article.model_validate(item["article"])}
             except ValidationError as exc:
                 first = exc.errors()[0]
                 self.reject(url, ".".join(map(str, first["loc"])) or "?", first["msg"])
-        if not isinstance(article, Article):
+        article = _article_of(item)
+        if article is None:
             self.reject(url, "article", "no article in the item")
         blocking = _BLOCKING_WARNINGS.intersection(article.warnings)
         if blocking:
             self.reject(url, "body_html", f"text is garbled ({', '.join(sorted(blocking))})")
-        if article.date_published is None:
-            moment = article.fetched_at or datetime.now(UTC)
-            sources = {**article.field_sources, "date_published": "default"}
-            article = article.model_copy(
-                update={"date_published": moment, "field_sources": sources}
-            )
-        return {**item, "article": article}
+        return item
 
     def reject(self, url: str, field: str, reason: str) -> NoReturn:
-        stats = self.crawler.stats
-        stats.inc_value("archiver/articles_rejected")
-        stats.inc_value(f"archiver/rejected/{field}")
-        record = {"url": url, "field": field, "reason": reason, "time": _now()}
-        self.rejects.parent.mkdir(parents=True, exist_ok=True)
-        with self.rejects.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-        self.state.fail(url, f"rejected: {field}: {reason}", retry=False)
-        raise DropItem(f"{url}: {field}: {reason}")
+        _reject(self.crawler, self.options, url, field, reason)
+
+
+def _reject(crawler: Any, options: Options, url: str, field: str, reason: str) -> NoReturn:
+    """Record a rejected article (stats, ``rejects.jsonl``, the report) and drop it."""
+    stats = crawler.stats
+    stats.inc_value("archiver/articles_rejected")
+    stats.inc_value(f"archiver/rejected/{field}")
+    record = {"url": url, "field": field, "reason": reason, "time": _now()}
+    assert options.output is not None
+    rejects = options.output / "rejects.jsonl"
+    rejects.parent.mkdir(parents=True, exist_ok=True)
+    with rejects.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    report_failure(crawler, url, f"rejected: {field}: {reason}", retry=False)
+    raise DropItem(f"{url}: {field}: {reason}")
 
 
 class ArchivePipeline:
-    """Write each valid article's post; count written, updated and unchanged."""
+    """Write each valid article's post; count written, updated and unchanged.
 
-    def __init__(self, crawler: Any) -> None:
+    The archive is opened, repaired and locked in ``open_spider`` and released
+    in ``close_spider``: ``scrapy crawl`` is locked like the ``archiver`` command.
+    """
+
+    def __init__(self, crawler: Any, options: Options) -> None:
         self.crawler = crawler
-        self.state: CrawlState = state_of(crawler)
-        self.refresh = crawler.settings.getbool("ARCHIVER_REFRESH")
+        self.options = options
+        self.session: ArchiveSession | None = None
+        self.field_counts: dict[str, dict[str, int]] = {}
+        crawler.signals.connect(self.url_failed, signal=url_failed)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
-        return cls(crawler)
+        return cls(crawler, _options(crawler))
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        article: Article = item["article"]
-        result = self.state.archive.save(
-            article, mark_updated=True, aliases=tuple(item.get("aliases", ()))
+    def open_spider(self) -> None:
+        options = self.options
+        assert options.output is not None
+        self.session = open_session(
+            options.output,
+            image_placeholder=options.image_placeholder,
+            durable=options.fsync,
+            front_matter=options.front_matter,
         )
+        if any(self.session.repaired.values()):
+            self.crawler.stats.set_value("archiver/repaired", self.session.repaired)
+
+    def close_spider(self) -> None:
+        if self.session is None:
+            return
+        self.crawler.stats.set_value("archiver/sites", self._site_rates())
+        close_session(self.session)
+        self.session = None
+
+    def url_failed(self, url: str, reason: str, retry: bool, found: Found) -> None:
+        if retry and self.session is not None:
+            self.session.archive.ledger.record_failure(url, reason, found.to_json())
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, dict) and "error" in item and "article" not in item:
+            return item
+        article = _article_of(item)
+        if article is None or self.session is None:
+            raise DropItem(f"{_url_of(item)}: nothing to write")
+        aliases = item.aliases if isinstance(item, ArticlePages) else ()
+        if isinstance(item, dict):
+            aliases = tuple(item.get("aliases", ()))
+        result = self.session.archive.save(article, mark_updated=True, aliases=aliases)
         self.crawler.stats.inc_value(f"archiver/articles_{result.status}")
         if article.key_url:
-            self.state.known_urls.add(article.key_url)
+            self.session.known_urls.add(article.key_url)
+        ledger = self.session.archive.ledger
+        for url in {_url_of(item), article.url, *aliases} - {None, "?"}:
+            assert url is not None
+            ledger.clear_failure(url)
         self._count_fields(article)
-        return {"url": item["url"], "path": str(result.path), "status": result.status}
+        return item
 
     def _count_fields(self, article: Article) -> None:
         site = (article.categories[1] if len(article.categories) > 1 else None) or (
             article.site_name or "?"
         )
-        counts = self.state.field_counts.setdefault(site, dict.fromkeys(("articles", *FIELDS), 0))
+        counts = self.field_counts.setdefault(site, dict.fromkeys(("articles", *FIELDS), 0))
         counts["articles"] += 1
         for name in FIELDS:
             value = getattr(article, name)
-            if name == "date_published":
-                value = article.field_sources.get(name) != "default"
-            elif name == "authors":
+            if name == "authors":
                 value = value or article.editor or article.source
             if value:
                 counts[name] += 1
+
+    def _site_rates(self) -> dict[str, Any]:
+        assert self.session is not None
+        return site_rates(self.field_counts, self.session.archive.ledger)
 
 
 def _now() -> str:

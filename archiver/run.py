@@ -1,124 +1,146 @@
 """Running crawls: in this process for the command line, in a child for the library.
 
-Scrapy's reactor runs once per process, so ``archiver.crawl()`` starts the
-command line in a child process and returns its report: a library user can
+Scrapy's reactor runs once per process, so ``archiver.crawl()`` runs the crawl
+in a child process (``multiprocessing``, the same code as the command line,
+no command-line arguments built) and returns its report: a library user can
 call it again and again.
 """
 
 from __future__ import annotations
 
-import json
+import multiprocessing
 import os
-import subprocess
-import sys
-import tempfile
-from collections.abc import Iterable, Mapping
-from datetime import date, datetime
-from pathlib import Path
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from archiver.archive.lock import ArchiveLock
+from archiver.archive.session import close_session, open_session
+from archiver.options import Options
+from archiver.report import COUNTS
 
-__all__ = ["crawl", "run_spider", "scrapy_settings"]
+__all__ = ["Crawl", "crawl", "merge_reports", "run_crawls", "scrapy_settings"]
 
 
-def scrapy_settings(options: Mapping[str, Any]) -> Any:
-    """The project's Scrapy settings with this run's options on top."""
+@dataclass(frozen=True)
+class Crawl:
+    """One crawl of a run: a spider, its start URLs and its options."""
+
+    spider: str
+    urls: tuple[str, ...] = ()
+    options: Options = field(default_factory=Options)
+    arguments: Mapping[str, str] = field(default_factory=dict)
+    """Other spider arguments (``tag`` of the mydrivers spider...)."""
+
+
+def scrapy_settings(
+    options: Options | None, extra: Iterable[tuple[str, Any]] = (), *, verbose: bool = False
+) -> Any:
+    """The project's Scrapy settings with ``options`` and ``-s`` settings on top."""
     from scrapy.settings import Settings
 
     settings = Settings()
     settings.setmodule("archiver.settings", priority="project")
-    mapping = {
-        "output": "ARCHIVER_OUTPUT",
-        "site": "ARCHIVER_SITE",
-        "max_pages": "ARCHIVER_MAX_PAGES",
-        "since": "ARCHIVER_SINCE",
-        "refresh": "ARCHIVER_REFRESH",
-        "categories": "ARCHIVER_CATEGORIES",
-        "report": "ARCHIVER_REPORT",
-    }
-    for option, name in mapping.items():
-        value = options.get(option)
-        if value not in (None, False, ""):
-            settings.set(name, str(value) if option == "output" else value, priority="cmdline")
-    settings.set("ARCHIVER_PROGRESS", not options.get("quiet"), priority="cmdline")
+    for name, value in (options.to_settings() if options else {}).items():
+        settings.set(name, value, priority="cmdline")
     # The command line shows a progress bar and a summary; Scrapy's INFO log is for -v.
-    if not options.get("verbose"):
+    if not verbose:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
-    for name, value in options.get("settings") or []:
+    for name, value in extra:
         settings.set(name, value, priority="cmdline")
     return settings
 
 
-def run_spider(
-    spider: str, arguments: Mapping[str, Any], options: Mapping[str, Any]
+def run_crawls(
+    crawls: Sequence[Crawl],
+    extra_settings: Iterable[tuple[str, Any]] = (),
+    *,
+    verbose: bool = False,
 ) -> dict[str, Any]:
-    """Run one spider in this process, under the archive's lock; returns the report."""
-    from scrapy.crawler import CrawlerProcess
+    """Run ``crawls`` together in this process, under the archive's lock; one report.
+
+    All crawls write into the first one's ``output``; raises ``ArchiveLocked``
+    when another run holds it (before anything starts)."""
+    from scrapy.crawler import Crawler, CrawlerProcess
     from scrapy.spiderloader import SpiderLoader
 
-    settings = scrapy_settings(options)
-    if options.get("since"):
-        _check_since(str(options["since"]))
-    root = Path(settings.get("ARCHIVER_OUTPUT"))
-    loader = SpiderLoader.from_settings(settings)
-    if spider not in loader.list():
-        raise LookupError(f"no spider {spider!r}; spiders: {', '.join(sorted(loader.list()))}")
-    with ArchiveLock(root):
-        process = CrawlerProcess(settings)
-        crawler = process.create_crawler(spider)
-        process.crawl(crawler, **{k: v for k, v in arguments.items() if v not in (None, "")})
+    if not crawls:
+        raise ValueError("nothing to crawl")
+    extra = list(extra_settings)
+    first = crawls[0].options
+    if first.output is None:
+        raise ValueError("no archive folder: give -o DIR")
+    # The runner's settings are merged into each crawler's at equal priority:
+    # they must not hold options, or the first crawl's would win over the others'.
+    base = scrapy_settings(None, extra, verbose=verbose)
+    loader = SpiderLoader.from_settings(base)
+    for item in crawls:
+        if item.spider not in loader.list():
+            names = ", ".join(sorted(loader.list()))
+            raise LookupError(f"no spider {item.spider!r}; spiders: {names}")
+    started = time.monotonic()
+    session = open_session(
+        first.output,
+        image_placeholder=first.image_placeholder,
+        durable=first.fsync,
+        front_matter=first.front_matter,
+    )
+    try:
+        process = CrawlerProcess(base)
+        crawlers = []
+        for number, item in enumerate(crawls):
+            options = item.options
+            if len(crawls) > 1:
+                options = options.replace(output=first.output, report=None)
+            settings = scrapy_settings(options, extra, verbose=verbose)
+            crawler = Crawler(loader.load(item.spider), settings, init_reactor=number == 0)
+            process.crawl(crawler, url=" ".join(item.urls) or None, **dict(item.arguments))
+            crawlers.append(crawler)
         process.start()
-    report: dict[str, Any] | None = getattr(crawler, "archiver_report", None)
-    if report is None:
-        raise RuntimeError("the crawl ended without a report (see the log above)")
+    finally:
+        close_session(session)
+    reports = []
+    for item, crawler in zip(crawls, crawlers, strict=True):
+        report = _report_of(crawler)
+        if report is None:
+            where = " ".join(item.urls) or item.spider
+            report = _empty_report(first, f"{where}: the crawl ended without a report")
+        reports.append(report)
+    if len(reports) == 1:
+        return reports[0]
+    report = merge_reports(reports)
+    report["elapsed_s"] = round(time.monotonic() - started, 3)
+    report["output"] = str(first.output)
+    if first.report:
+        _write_json(first.report, report)
     return report
 
 
-def _check_since(text: str) -> None:
-    try:
-        datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"--since: not an ISO date: {text!r} (e.g. 2024-05-01)") from None
+def _report_of(crawler: Any) -> dict[str, Any] | None:
+    from archiver.extensions import ReportExtension
+
+    manager = getattr(crawler, "extensions", None)
+    for extension in getattr(manager, "middlewares", ()):
+        if isinstance(extension, ReportExtension):
+            return extension.report
+    return None
 
 
-def crawl(
-    urls: str | Iterable[str],
-    output: str | os.PathLike[str],
-    site: str | None = None,
-    max_pages: int | None = None,
-    since: str | date | None = None,
-    *,
-    refresh: bool = False,
-    settings: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Archive ``urls`` (tag, listing or article pages) into ``output``; returns the report.
+def _empty_report(options: Options, reason: str) -> dict[str, Any]:
+    report: dict[str, Any] = dict.fromkeys(COUNTS, 0)
+    report.update(failed=[{"url": "", "reason": reason}], elapsed_s=0.0, stopped={}, sites={})
+    report.update(not_articles=0, output=str(options.output))
+    return report
 
-    The crawl runs in a child process (Scrapy's reactor cannot restart), with
-    the same code and options as ``archiver tag URL... -o DIR``.
-    """
-    url_list = [urls] if isinstance(urls, str) else list(urls)
-    if not url_list:
-        raise ValueError("crawl() needs at least one URL")
-    with tempfile.TemporaryDirectory() as tmp:
-        report_path = Path(tmp) / "report.json"
-        command = [sys.executable, "-m", "archiver", "tag", *url_list, "-o", str(output),
-                   "--report", str(report_path), "--quiet"]  # fmt: skip
-        if site:
-            command += ["--site", site]
-        if max_pages is not None:
-            command += ["--max-pages", str(max_pages)]
-        if since is not None:
-            command += ["--since", since.isoformat() if isinstance(since, date) else str(since)]
-        if refresh:
-            command.append("--refresh")
-        for name, value in (settings or {}).items():
-            command += ["-s", f"{name}={value}"]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if not report_path.exists():
-            raise RuntimeError(f"crawl failed (exit {done.returncode}): {done.stderr[-2000:]}")
-        report: dict[str, Any] = json.loads(report_path.read_text(encoding="utf-8"))
-        return report
+
+def _write_json(path: Any, data: dict[str, Any]) -> None:
+    import json
+    from pathlib import Path
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 def merge_reports(reports: list[dict[str, Any]]) -> dict[str, Any]:
@@ -137,44 +159,63 @@ def merge_reports(reports: list[dict[str, Any]]) -> dict[str, Any]:
             else:
                 merged.setdefault(key, value)
     merged["elapsed_s"] = max((r.get("elapsed_s", 0) for r in reports), default=0)
+    for key in COUNTS:
+        merged.setdefault(key, 0)
+    merged.setdefault("failed", [])
     return merged
 
 
-def run_sources(path: Path, options: Mapping[str, Any]) -> dict[str, Any]:
-    """Crawl every source of a sources file in one process and one report."""
-    import time
+def _child(crawls: list[Crawl], extra: list[tuple[str, Any]], results: Any) -> None:
+    try:
+        results.put(("ok", run_crawls(crawls, extra)))
+    except BaseException as exc:  # the parent raises it again, by kind
+        results.put(("error", type(exc).__name__, str(exc)))
 
-    from scrapy.crawler import CrawlerProcess
 
-    from archiver.sources import load_sources
+def crawl(
+    urls: str | Iterable[str],
+    output: str | os.PathLike[str],
+    site: str | None = None,
+    max_pages: int | None = None,
+    since: str | date | None = None,
+    *,
+    refresh: bool = False,
+    spider: str = "tag",
+    settings: Mapping[str, Any] | None = None,
+    **options: Any,
+) -> dict[str, Any]:
+    """Archive ``urls`` (tag, listing or article pages) into ``output``; returns the report.
 
-    sources = load_sources(path)
-    settings = scrapy_settings({**options, "report": None})
-    root = Path(settings.get("ARCHIVER_OUTPUT"))
-    started = time.monotonic()
-    with ArchiveLock(root):
-        process = CrawlerProcess(settings)
-        crawlers = []
-        for source in sources:
-            spider, arguments = source.spider()
-            crawler = process.create_crawler(spider)
-            process.crawl(crawler, **{k: v for k, v in arguments.items() if v not in (None, "")})
-            crawlers.append(crawler)
-        process.start()
-    reports = [getattr(c, "archiver_report", None) for c in crawlers]
-    missing = [s.url or s.site for s, r in zip(sources, reports, strict=True) if r is None]
-    report = merge_reports([r for r in reports if r is not None])
-    report["elapsed_s"] = round(time.monotonic() - started, 3)
-    report.setdefault("failed", [])
-    report["failed"] += [
-        {"url": str(m), "reason": "the crawl ended without a report"} for m in missing
-    ]
-    for key in ("pages_fetched", "articles_requested", "articles_written", "articles_updated",
-                "articles_unchanged", "articles_rejected", "articles_known"):  # fmt: skip
-        report.setdefault(key, 0)
-    report["output"] = str(root)
-    if options.get("report"):
-        target = Path(str(options["report"]))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    ``spider`` is ``tag`` (listings and articles), ``article``, ``feed`` or
+    ``sitemap``; further keyword arguments are options (``categories``,
+    ``front_matter``...: see ``archiver.options.Options``), ``settings`` any
+    Scrapy settings. The crawl runs in a child process (Scrapy's reactor
+    cannot restart in one process) with the same code as ``archiver tag``.
+    """
+    url_list = [urls] if isinstance(urls, str) else list(urls)
+    if not url_list:
+        raise ValueError("crawl() needs at least one URL")
+    resolved = Options.parse(
+        output=os.fspath(output), site=site, max_pages=max_pages, since=since,
+        refresh=refresh, **options,
+    )  # fmt: skip
+    job = Crawl(spider, tuple(url_list), resolved)
+    context = multiprocessing.get_context("spawn")
+    results = context.SimpleQueue()
+    child = context.Process(target=_child, args=([job], list((settings or {}).items()), results))
+    child.start()
+    child.join()
+    if results.empty():
+        raise RuntimeError(f"the crawl process died (exit {child.exitcode}) without a report")
+    outcome = results.get()
+    if outcome[0] == "error":
+        kind, message = outcome[1], outcome[2]
+        if kind == "ArchiveLocked":
+            from archiver.archive.lock import ArchiveLocked
+
+            raise ArchiveLocked(message)
+        if kind in ("BadInput", "ValueError", "LookupError", "UnknownSite"):
+            raise ValueError(message)
+        raise RuntimeError(f"the crawl failed: {kind}: {message}")
+    report: dict[str, Any] = outcome[1]
     return report

@@ -14,7 +14,10 @@ NEWSPIDER_MODULE = "archiver.spiders"
 
 # Polite by default: robots.txt obeyed, a User-Agent that names us, a delay per site.
 ROBOTSTXT_OBEY = True
-USER_AGENT = f"archiver/{__version__} (+https://pypi.org/project/archiver/; news archiving bot)"
+USER_AGENT = (
+    f"hexo-news-archiver/{__version__}"
+    " (+https://pypi.org/project/hexo-news-archiver/; news archiving bot)"
+)
 DOWNLOAD_DELAY = 1.0
 CONCURRENT_ITEMS = 1  # our callbacks yield one item at most; more only spawns idle tasks
 CONCURRENT_REQUESTS = 16
@@ -32,15 +35,16 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 HTTPERROR_ALLOW_ALL = False
 
 ITEM_PIPELINES = {
+    "archiver.pipelines.ExtractionPipeline": 50,
     "archiver.pipelines.ValidationPipeline": 100,
     "archiver.pipelines.ArchivePipeline": 300,
 }
 EXTENSIONS = {
-    "archiver.report.ReportExtension": 100,
+    "archiver.extensions.ReportExtension": 100,
 }
 
-ARCHIVER_OUTPUT = "archive"
-"""The archive root (a Hexo site folder)."""
+ARCHIVER_OUTPUT = None
+"""The archive root (a Hexo site folder). Unset, the pipelines are off: nothing is written."""
 ARCHIVER_SITE = None
 """Force a site module by name (for mirrors and local copies)."""
 ARCHIVER_MAX_PAGES = None
@@ -51,8 +55,14 @@ ARCHIVER_REFRESH = False
 """Request articles already archived, and rewrite those that changed."""
 ARCHIVER_CATEGORIES = None
 """Three categories (group, site, channel) for every post of the run, `/`-separated."""
+ARCHIVER_GROUP = None
+"""The first category of every post, when ARCHIVER_CATEGORIES is unset."""
 ARCHIVER_SITE_NAME = None
 """The post's `author` (the site's name) for every post of the run."""
+ARCHIVER_TIMEZONE = None
+"""IANA zone of the site's printed times (e.g. Asia/Shanghai), over the site module's."""
+ARCHIVER_FRONT_MATTER = "full"
+"""`full`: posts keep every field; `classic`: the old archive's keys only."""
 ARCHIVER_IMAGE_PLACEHOLDER = ""
 """headimg/thumbnail of an article without image (empty: none)."""
 ARCHIVER_REPORT = None

@@ -23,10 +23,14 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from archiver.errors import BadInput
+from archiver.options import Options
+from archiver.run import Crawl
 
 __all__ = ["Source", "SourcesError", "load_sources"]
 
@@ -74,27 +78,37 @@ class Source(BaseModel):
     def start_urls(self) -> list[str]:
         return [*([self.url] if self.url else []), *self.urls]
 
-    def spider(self) -> tuple[str, dict[str, Any]]:
-        """The spider and its arguments for this source."""
-        args: dict[str, Any] = {
-            "url": " ".join(self.start_urls()),
-            "site": self.site,
-            "max_pages": self.max_pages,
-            "since": self.since,
-            "categories": "/".join(self.categories) if self.categories else None,
-            "group": self.group,
-            "site_name": self.site_name,
-            "timezone": self.timezone,
-        }
+    def crawl(self, base: Options) -> Crawl:
+        """This source as one crawl of a run: its own options over the run's."""
+        from archiver.sites import get_site
+
+        try:
+            options = base.merged(
+                {
+                    "site": self.site,
+                    "max_pages": self.max_pages,
+                    "since": self.since,
+                    "categories": self.categories,
+                    "group": self.group,
+                    "site_name": self.site_name,
+                    "timezone": self.timezone,
+                }
+            )
+        except BadInput as exc:
+            raise SourcesError(str(exc)) from None
         if self.kind == "latest":
             if not self.site:
                 raise SourcesError('a `latest` source needs `site` (e.g. site = "mydrivers")')
-            return self.site, args
+            try:
+                latest = get_site(self.site).latest_url
+            except LookupError as exc:
+                raise SourcesError(str(exc)) from None
+            if not latest:
+                raise SourcesError(f'site {self.site!r} has no latest-news list: use kind = "tag"')
+            return Crawl("tag", (latest,), options)
         if not self.start_urls():
             raise SourcesError(f"a `{self.kind}` source needs `url`")
-        return {"tag": "tag", "article": "article", "feed": "feed", "sitemap": "sitemap"}[
-            self.kind
-        ], args
+        return Crawl(self.kind, tuple(self.start_urls()), options)
 
 
 def load_sources(path: Path) -> list[Source]:
@@ -114,7 +128,7 @@ def load_sources(path: Path) -> list[Source]:
         merged = {**defaults, **entry}
         try:
             source = Source.model_validate(merged)
-            source.spider()
+            source.crawl(Options())
         except (ValidationError, SourcesError) as exc:
             label = entry.get("name") or entry.get("url") or f"#{number}"
             raise SourcesError(f"{path}: source {number} ({label}): {exc}") from None

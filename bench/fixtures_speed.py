@@ -2,9 +2,10 @@
 
     python -m bench.fixtures_speed [--rounds 20]
 
-Runs ``archiver.extract`` + ``render_post`` over every article page of
-``fixtures/mydrivers/pages`` and ``archiver/demo/site`` (as the crawl
-does: bytes in, post text out) and prints pages/s per set.
+Runs ``archiver.extract`` + ``render_post`` over every article page of the
+fixture cases (``fixtures/sites/<site>/<case>/page.html``, one set per site)
+and of ``archiver/demo/site`` (as the crawl does: bytes in, post text out)
+and prints pages/s per set.
 """
 
 from __future__ import annotations
@@ -12,24 +13,39 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from archiver import NotAnArticle, extract, render_post
 
-ROOT = Path(__file__).resolve().parent.parent / "fixtures"
+ROOT = Path(__file__).resolve().parent.parent
+SITES = ROOT / "fixtures" / "sites"
+DEMO = ROOT / "archiver" / "demo" / "site"
+
+Item = tuple[bytes, str, dict[str, Any]]
+"""A page's bytes, its URL and the keyword arguments of ``extract``."""
 
 
-def pages() -> dict[str, list[tuple[bytes, str, dict[str, str]]]]:
-    saved = []
-    for meta_path in sorted((ROOT / "mydrivers" / "pages").glob("*.json")):
+def pages() -> dict[str, list[Item]]:
+    sets: dict[str, list[Item]] = {}
+    for meta_path in sorted(SITES.glob("*/*/meta.json")):
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        saved.append((meta_path.with_suffix(".html").read_bytes(), meta["url"], meta["headers"]))
-    demo = [
-        (path.read_bytes(), "https://news.mydrivers.com/" + path.relative_to(site).as_posix(), {})
-        for site in [ROOT / "archiver" / "demo" / "site"]
-        for path in sorted((site / "1").rglob("*.htm"))
+        fetched = meta.get("fetched_at")
+        options = {
+            "site": meta.get("site"),
+            "headers": meta.get("headers"),
+            "fetched_at": datetime.fromisoformat(fetched) if fetched else None,
+        }
+        name = meta_path.parent.parent.relative_to(ROOT).as_posix()
+        sets.setdefault(name, []).append(
+            ((meta_path.parent / "page.html").read_bytes(), meta["url"], options)
+        )
+    sets["archiver/demo/site"] = [
+        (path.read_bytes(), "https://news.mydrivers.com/" + path.relative_to(DEMO).as_posix(), {})
+        for path in sorted((DEMO / "1").rglob("*.htm"))
     ]
-    return {"fixtures/mydrivers/pages": saved, "archiver/demo/site": demo}
+    return sets
 
 
 def main() -> None:
@@ -40,16 +56,16 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for name, items in pages().items():
         articles = []
-        for body, url, headers in items:
+        for body, url, options in items:
             try:
-                extract(body, url, headers=headers)
-                articles.append((body, url, headers))
+                extract(body, url, **options)
+                articles.append((body, url, options))
             except NotAnArticle:
                 pass
         started = time.perf_counter()
         for _ in range(args.rounds):
-            for body, url, headers in articles:
-                render_post(extract(body, url, headers=headers))
+            for body, url, options in articles:
+                render_post(extract(body, url, **options))
         elapsed = time.perf_counter() - started
         count = args.rounds * len(articles)
         size = sum(len(b) for b, _, _ in articles) / max(len(articles), 1) / 1024

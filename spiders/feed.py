@@ -25,13 +25,14 @@ class FeedSpider(ArchiveSpider):
         for url in self.urls:
             yield Request(url, callback=self.parse_feed, errback=self.listing_failed,
                           dont_filter=True)  # fmt: skip
+        yield from self.retry_requests()
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         self.count("pages_fetched")
         try:
             feed = parse_feed(response.body, response.url)
         except NotAnArticle as exc:
-            self.state.fail(response.url, f"feed: {exc}", retry=False)
+            self.fail(response.url, f"feed: {exc}", retry=False)
             return
-        listing = ListingPage(response.url, 1, None, site_label=feed.title)
+        listing = ListingPage(response.url, 1, None, feed_title=feed.title)
         yield from self.entry_requests(listing, feed.entries)

@@ -25,6 +25,7 @@ class SitemapSpider(ArchiveSpider):
             raise ValueError("the sitemap spider needs a sitemap or robots.txt URL (-a url=...)")
         for url in self.urls:
             yield self.sitemap_request(url)
+        yield from self.retry_requests()
 
     def sitemap_request(self, url: str) -> Request:
         self.sitemaps_followed += 1
@@ -35,7 +36,7 @@ class SitemapSpider(ArchiveSpider):
         self.count("pages_fetched")
         found = robots_sitemaps(response.text, response.url)
         if not found:
-            self.state.fail(response.url, "robots.txt names no sitemap", retry=False)
+            self.fail(response.url, "robots.txt names no sitemap", retry=False)
         for url in found:
             yield self.sitemap_request(url)
 
@@ -44,10 +45,13 @@ class SitemapSpider(ArchiveSpider):
         try:
             sitemap = parse_sitemap(response.body, response.url)
         except NotAnArticle as exc:
-            self.state.fail(response.url, f"sitemap: {exc}", retry=False)
+            self.fail(response.url, f"sitemap: {exc}", retry=False)
             return
         for url in sitemap.sitemaps:
-            if self.max_pages is not None and self.sitemaps_followed >= self.max_pages:
+            if (
+                self.options.max_pages is not None
+                and self.sitemaps_followed >= self.options.max_pages
+            ):
                 self.count("stopped/max_pages")
                 break
             yield self.sitemap_request(url)

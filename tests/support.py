@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from archiver.extraction.page import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -83,15 +90,121 @@ def run_archiver(*args: str, timeout: float = 120) -> subprocess.CompletedProces
     )
 
 
-def posts_of(root: Path) -> dict[str, str]:
-    """Every post under an archive root: relative path to text."""
+def without_fetch_time(post: str) -> str:
+    """A post without its ``fetched_at`` line: the one line two crawls of the
+    same pages at different times write differently."""
+    return re.sub(r"(?m)^  fetched_at: .*\n", "", post)
+
+
+def posts_of(root: Path, *, fetch_time: bool = False) -> dict[str, str]:
+    """Every post under an archive root: relative path to text (without the
+    fetch time, so that two crawls compare equal, unless ``fetch_time``)."""
     base = root / "source" / "_posts"
+    keep = (lambda text: text) if fetch_time else without_fetch_time
     return (
         {
-            p.relative_to(base).as_posix(): p.read_text(encoding="utf-8")
+            p.relative_to(base).as_posix(): keep(p.read_text(encoding="utf-8"))
             for p in sorted(base.rglob("*.md"))
             if not p.name.startswith(".")
         }
         if base.is_dir()
         else {}
     )
+
+
+# -- fixture cases: fixtures/sites/<site>/<case>/ --------------------------------
+
+SITE_FIXTURES = FIXTURES / "sites"
+"""One folder per case: ``page.html``, ``meta.json``, ``article.json``, ``post.md``
+(see ``tests/test_fixtures.py`` for the layout and the ``article.json`` schema)."""
+
+
+def case_dir(site: str, case: str) -> Path:
+    """The folder of one fixture case, e.g. ``case_dir("mydrivers", "tag-xiaomi")``."""
+    return SITE_FIXTURES / site / case
+
+
+def case_names(site: str) -> list[str]:
+    """The cases of ``site``, sorted: every folder holding a ``meta.json``."""
+    base = SITE_FIXTURES / site
+    if not base.is_dir():
+        return []
+    return sorted(p.name for p in base.iterdir() if (p / "meta.json").is_file())
+
+
+def all_cases() -> list[FixtureCase]:
+    """Every case of every site, sorted by site then case."""
+    if not SITE_FIXTURES.is_dir():
+        return []
+    return [
+        FixtureCase(site.name, name)
+        for site in sorted(p for p in SITE_FIXTURES.iterdir() if p.is_dir())
+        for name in case_names(site.name)
+    ]
+
+
+@dataclass(frozen=True)
+class FixtureCase:
+    """One saved page and what is expected of it."""
+
+    site: str
+    name: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.site}/{self.name}"
+
+    @property
+    def folder(self) -> Path:
+        return case_dir(self.site, self.name)
+
+    @cached_property
+    def meta(self) -> dict[str, Any]:
+        """``meta.json``: ``url``, ``headers``, maybe ``site``, ``fetched_at``, ``checks``."""
+        value: dict[str, Any] = json.loads((self.folder / "meta.json").read_text("utf-8"))
+        return value
+
+    @property
+    def checks(self) -> dict[str, Any]:
+        """The hand-written checks of ``meta.json`` (never regenerated)."""
+        value: dict[str, Any] = self.meta.get("checks", {})
+        return value
+
+    @cached_property
+    def body(self) -> bytes:
+        """``page.html``, the response body as it was served."""
+        return (self.folder / "page.html").read_bytes()
+
+    @property
+    def fetched_at(self) -> datetime | None:
+        when = self.meta.get("fetched_at")
+        return datetime.fromisoformat(when) if when else None
+
+    @cached_property
+    def expected(self) -> dict[str, Any]:
+        """``article.json``: the expected article, listing or not-an-article reason."""
+        value: dict[str, Any] = json.loads((self.folder / "article.json").read_text("utf-8"))
+        return value
+
+    @property
+    def kind(self) -> str:
+        """``article``, ``listing`` or ``not-an-article``, as ``article.json`` says."""
+        return str(self.expected["kind"])
+
+    def page(self) -> Page:
+        """The page decoded the way a crawl decodes it: bytes plus headers."""
+        from archiver.extraction import make_page
+
+        return make_page(
+            self.body,
+            self.meta["url"],
+            headers=self.meta.get("headers"),
+            fetched_at=self.fetched_at,
+        )
+
+
+def load_case(site: str, case: str) -> FixtureCase:
+    """The fixture case ``fixtures/sites/<site>/<case>/``; fails if it is not there."""
+    found = FixtureCase(site, case)
+    assert (found.folder / "meta.json").is_file(), f"no fixture case {found.id}"
+    return found

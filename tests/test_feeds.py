@@ -80,3 +80,72 @@ def test_robots_sitemap_lines() -> None:
         "https://e.org/s1.xml",
         "https://e.org/s2.xml",
     ]
+
+
+def test_sitemap_lastmod_other_namespaces_and_empty_locs() -> None:
+    body = b"""<?xml version="1.0" encoding="UTF-8"?>
+    <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+      xmlns:image="http://www.google.com/schemas/sitemap-image/1.1"
+      xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+      <!-- a comment -->
+      <url><loc> /a.html </loc><lastmod>2024-03-02T10:00:00Z</lastmod>
+        <image:image><image:loc>https://e.org/a.jpg</image:loc></image:image>
+        <news:news><news:publication><news:name>E</news:name></news:publication>
+        <news:title>  A  </news:title></news:news></url>
+      <url><loc></loc></url>
+      <url><lastmod>2024-03-03</lastmod></url>
+    </urlset>"""
+    parsed = parse_sitemap(body, "https://e.org/sitemap.xml")
+    assert [(e.url, e.title) for e in parsed.entries] == [("https://e.org/a.html", "A")]
+    assert parsed.entries[0].published == datetime(2024, 3, 2, 10, tzinfo=UTC)
+
+
+def test_sitemap_entities_are_not_expanded() -> None:
+    body = b"""<?xml version="1.0"?><!DOCTYPE urlset [
+      <!ENTITY secret SYSTEM "file:///etc/passwd">]>
+      <urlset><url><loc>https://e.org/&secret;</loc></url><url><loc>https://e.org/b</loc></url>
+      </urlset>"""
+    urls = [e.url for e in parse_sitemap(body, "https://e.org/s.xml").entries]
+    assert "https://e.org/b" in urls
+    assert not any("root:" in url for url in urls)
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"", "bad-xml"),
+        (b"   \n", "bad-xml"),
+        (b"\x1f\x8b\x08 not gzip at all", "bad-xml"),
+        (b"<html><body>not found</body></html>", "not-a-sitemap"),
+        (RSS.encode(), "not-a-sitemap"),
+    ],
+)
+def test_unreadable_sitemap_is_a_clear_error(body: bytes, reason: str) -> None:
+    with pytest.raises(NotAnArticle) as caught:
+        parse_sitemap(body, "https://e.org/s.xml")
+    assert caught.value.reason == reason
+    assert caught.value.url == "https://e.org/s.xml"
+
+
+def test_gzip_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from archiver.extraction import feeds
+
+    monkeypatch.setattr(feeds, "_MAX_XML_BYTES", 1000)
+    body = gzip.compress(b"<urlset>" + b" " * 5000 + b"</urlset>")
+    for parse in (parse_sitemap, parse_feed):
+        with pytest.raises(NotAnArticle, match="gzip expands past"):
+            parse(body, "https://e.org/s.xml.gz")
+
+
+def test_robots_sitemap_lines_edge_cases() -> None:
+    text = (
+        "# Sitemap: https://e.org/commented.xml\n"
+        "  SITEMAP:   /s3.xml   # the news one\n"
+        "Sitemap:\n"
+        "Allow: /sitemap/\n"
+        "Sitemap: https://cdn.example/s4.xml.gz\r\n"
+    )
+    assert robots_sitemaps(text, "https://e.org/robots.txt") == [
+        "https://e.org/s3.xml",
+        "https://cdn.example/s4.xml.gz",
+    ]

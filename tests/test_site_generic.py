@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,27 +26,18 @@ from archiver.models import Article
 from archiver.sites import site_for_url
 from archiver.sites.base import SiteDefaults
 from archiver.sites.generic import GenericSite
+from tests.support import case_names, load_case
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "generic"
-CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / "expected.json").exists())
+CASES = case_names("generic")
+"""``fixtures/sites/generic/<case>/``: every field of ``article.json`` and the post
+are checked by ``tests/test_fixtures.py``; here, the hand-written ``checks`` of
+``meta.json`` (decoding, body snippets, warnings, where fields were found)."""
 
 
 def load(name: str) -> tuple[Page, dict[str, Any]]:
-    folder = FIXTURES / name
-    spec = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
-    headers = spec.get("headers", {})
-    text, codec, warnings = decode_html(
-        (folder / "page.html").read_bytes(), headers.get("Content-Type")
-    )
-    page = Page(
-        url=spec["url"],
-        html=text,
-        encoding=codec,
-        headers=headers,
-        fetched_at=datetime.fromisoformat(spec["fetched_at"]),
-        warnings=warnings,
-    )
-    return page, spec
+    """The case's page, decoded as a crawl decodes it, and its hand-written checks."""
+    case = load_case("generic", name)
+    return case.page(), case.checks
 
 
 def extract(
@@ -76,77 +65,42 @@ def test_fixture_set_is_complete() -> None:
 
 @pytest.mark.parametrize("name", CASES)
 def test_fixture_decoding(name: str) -> None:
-    page, spec = load(name)
-    assert page.encoding == spec["encoding"]
+    page, checks = load(name)
+    assert page.encoding == checks["encoding"]
     assert "mojibake" not in page.warnings
 
 
-def _article_cases() -> list[tuple[str, str]]:
-    cases = []
-    for name in CASES:
-        spec = json.loads((FIXTURES / name / "expected.json").read_text(encoding="utf-8"))
-        cases += [(name, key) for key in spec.get("expected", {})]
-    return cases
+ARTICLE_CASES = [name for name in CASES if load_case("generic", name).kind == "article"]
 
 
-@pytest.mark.parametrize(("name", "field"), _article_cases())
-def test_fixture_field(name: str, field: str) -> None:
-    page, spec = load(name)
+@pytest.mark.parametrize("name", ARTICLE_CASES)
+def test_fixture_checks(name: str) -> None:
+    page, checks = load(name)
     article = GenericSite().extract_article(page)
-    expected = spec["expected"][field]
-    if field in {"date_published", "date_modified"}:
-        got = getattr(article, field)
-        assert got is not None
-        assert got == datetime.fromisoformat(expected)
-        assert got.utcoffset() == datetime.fromisoformat(expected).utcoffset()
-    elif field == "tags":
-        assert [t.name for t in article.tags] == expected
-    elif field == "images":
-        assert [i.url for i in article.images] == expected
-    elif field == "body_contains":
-        for snippet in expected:
-            assert snippet in article.body_html
-    elif field == "body_excludes":
-        for snippet in expected:
-            assert snippet not in article.body_html
-    elif field == "field_sources":
-        for key, source in expected.items():
-            assert article.field_sources.get(key) == source, key
-    else:
-        assert getattr(article, field) == expected
+    for snippet in checks.get("body_contains", []):
+        assert snippet in article.body_html
+    for snippet in checks.get("body_excludes", []):
+        assert snippet not in article.body_html
+    if "warnings" in checks:
+        assert article.warnings == checks["warnings"]
+    for key, source in checks.get("field_sources", {}).items():
+        assert article.field_sources.get(key) == source, key
 
 
 @pytest.mark.parametrize(
-    "name",
-    [
-        n
-        for n in CASES
-        if "not_article" in json.loads((FIXTURES / n / "expected.json").read_text(encoding="utf-8"))
-    ],
+    "name", [name for name in CASES if load_case("generic", name).kind != "article"]
 )
-def test_fixture_not_an_article(name: str) -> None:
-    page, spec = load(name)
+def test_fixture_not_an_article_names_the_page(name: str) -> None:
+    # The reason (and a listing's links) are in article.json, checked by test_fixtures.
+    page, _ = load(name)
     with pytest.raises(NotAnArticle) as caught:
         GenericSite().extract_article(page)
-    assert caught.value.reason == spec["not_article"]
     assert caught.value.url == page.url
 
 
-def test_fixture_listing() -> None:
-    page, spec = load("listing")
-    listing = GenericSite().parse_listing(page)
-    expected = spec["listing"]
-    assert listing.title == expected["title"]
-    assert listing.article_urls == expected["article_urls"]
-    assert listing.next_page == expected["next_page"]
-    assert listing.page_number == expected["page_number"]
-
-
 def test_fixture_article_validates_and_is_aware() -> None:
-    for name in CASES:
-        page, spec = load(name)
-        if "not_article" in spec:
-            continue
+    for name in ARTICLE_CASES:
+        page, _ = load(name)
         article = GenericSite().extract_article(page)
         Article.model_validate(article.model_dump())
         assert article.fetched_at == page.fetched_at

@@ -1,8 +1,9 @@
-"""The mydrivers site module on saved pages: one test per field per fixture.
+"""The mydrivers site module on saved pages, and unit tests of its rules.
 
-Fixtures: ``fixtures/mydrivers/pages/<name>.html`` (the response body),
-``<name>.json`` beside it (URL, status, headers) and
-``fixtures/mydrivers/expected/<name>.json`` (the values we expect).
+Fixtures: ``fixtures/sites/mydrivers/<case>/`` (``page.html``, ``meta.json``,
+``article.json``, ``post.md``). Every field of ``article.json`` and the post
+are checked by ``tests/test_fixtures.py``; here are the checks of specific
+behaviour, with the hand-written ``checks`` of ``meta.json``.
 """
 
 from __future__ import annotations
@@ -24,56 +25,34 @@ from archiver.extraction.encoding import decode_html
 from archiver.extraction.page import Page
 from archiver.models import Article
 from archiver.sites.mydrivers import MyDrivers
+from tests.support import case_names, load_case
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ROOT / "fixtures" / "mydrivers" / "pages"
-EXPECTED = ROOT / "fixtures" / "mydrivers" / "expected"
 SHARED = ROOT.parent / "shared"
 SAMPLES = SHARED / "format" / "samples"
 REAL_PAGES = SHARED / "data" / "zh-news-pages"
 
 SITE = MyDrivers()
+CASES = case_names("mydrivers")
 
 
-def _expected(kind: str) -> list[str]:
-    names = []
-    for path in sorted(EXPECTED.glob("*.json")):
-        if json.loads(path.read_text(encoding="utf-8"))["kind"] == kind:
-            names.append(path.stem)
-    return names
+def _of_kind(kind: str) -> list[str]:
+    return [name for name in CASES if load_case("mydrivers", name).kind == kind]
 
 
-ARTICLES = _expected("article")
-LISTINGS = _expected("listing")
-NOT_ARTICLES = _expected("not-an-article")
-ARTICLE_FIELDS = [
-    "title",
-    "authors",
-    "editor",
-    "source",
-    "date_published",
-    "date_published_raw",
-    "canonical_url",
-    "tags",
-    "images",
-    "lead_image",
-]
+ARTICLES = _of_kind("article")
+LISTINGS = _of_kind("listing")
+NOT_ARTICLES = _of_kind("not-an-article")
 
 
 def load_page(name: str) -> Page:
     """The fixture decoded the way a crawl decodes it: bytes plus headers."""
-    meta = json.loads((PAGES / f"{name}.json").read_text(encoding="utf-8"))
-    body = (PAGES / f"{name}.html").read_bytes()
-    text, codec, warnings = decode_html(body, meta["headers"].get("Content-Type"))
-    return Page(
-        url=meta["url"], html=text, encoding=codec, headers=meta["headers"], warnings=warnings
-    )
+    return load_case("mydrivers", name).page()
 
 
-@cache
-def expected(name: str) -> dict[str, Any]:
-    value: dict[str, Any] = json.loads((EXPECTED / f"{name}.json").read_text(encoding="utf-8"))
-    return value
+def checks(name: str) -> dict[str, Any]:
+    """The hand-written checks of the case's ``meta.json``."""
+    return load_case("mydrivers", name).checks
 
 
 @cache
@@ -82,19 +61,12 @@ def article(name: str) -> Article:
 
 
 def test_fixtures_are_all_covered() -> None:
-    pages = {p.stem for p in PAGES.glob("*.html")}
-    assert pages == set(ARTICLES) | set(LISTINGS) | set(NOT_ARTICLES)
+    assert set(CASES) == set(ARTICLES) | set(LISTINGS) | set(NOT_ARTICLES)
     assert len(ARTICLES) >= 8
+    assert len(LISTINGS) >= 3
 
 
-# -- articles, field by field ---------------------------------------------------
-
-
-@pytest.mark.parametrize("field", ARTICLE_FIELDS)
-@pytest.mark.parametrize("name", ARTICLES)
-def test_article_field(name: str, field: str) -> None:
-    got = article(name).model_dump(mode="json")[field]
-    assert got == expected(name)[field]
+# -- articles ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", ARTICLES)
@@ -109,7 +81,7 @@ def test_defaults(name: str) -> None:
     got = article(name)
     assert got.categories == ["新媒体", "快科技（原驱动之家）", "最新新闻"]
     assert got.site_name == "快科技（原驱动之家）"
-    assert got.url == json.loads((PAGES / f"{name}.json").read_text())["url"]
+    assert got.url == load_case("mydrivers", name).meta["url"]
 
 
 @pytest.mark.parametrize("name", ARTICLES)
@@ -130,13 +102,13 @@ def test_field_sources(name: str) -> None:
 
 @pytest.mark.parametrize("name", ARTICLES)
 def test_continuation_urls(name: str) -> None:
-    assert SITE.continuation_urls(load_page(name)) == expected(name)["continuation_urls"]
+    assert SITE.continuation_urls(load_page(name)) == checks(name)["continuation_urls"]
 
 
 @pytest.mark.parametrize("name", ARTICLES)
 def test_body_content(name: str) -> None:
     body = article(name).body_html
-    want = expected(name)
+    want = checks(name)
     assert body.startswith(want["body_starts_with"])
     for piece in want["body_contains"]:
         assert piece in body
@@ -177,11 +149,12 @@ def test_lead_image_is_a_body_image_never_the_end_icon(name: str) -> None:
 
 
 def test_no_charset_page_is_decoded_as_utf8() -> None:
-    raw = (PAGES / "desktop-no-charset.html").read_bytes()
-    assert b"charset" not in raw.lower()
-    page = load_page("desktop-no-charset")
-    assert page.warnings == []
-    assert article("desktop-no-charset").title == expected("desktop-no-charset")["title"]
+    case = load_case("mydrivers", "desktop-no-charset")
+    assert b"charset" not in case.body.lower()
+    assert "charset" not in str(case.meta["headers"]).lower()
+    page = case.page()
+    assert (page.encoding, page.warnings) == ("utf-8", [])
+    assert article("desktop-no-charset").title == case.expected["title"]
 
 
 def test_two_pages_share_one_key() -> None:
@@ -215,20 +188,13 @@ def test_mydrivers_links_become_https_even_on_a_local_copy() -> None:
 # -- pages that are not articles -------------------------------------------------
 
 
-@pytest.mark.parametrize("name", NOT_ARTICLES)
-def test_not_an_article(name: str) -> None:
+@pytest.mark.parametrize("name", NOT_ARTICLES + LISTINGS)
+def test_not_an_article_names_the_page(name: str) -> None:
+    # The reason (and a listing's links) are in article.json, checked by test_fixtures.
     page = load_page(name)
     with pytest.raises(NotAnArticle) as caught:
         SITE.extract_article(page)
-    assert caught.value.reason == expected(name)["reason"]
     assert caught.value.url == page.url
-
-
-@pytest.mark.parametrize("name", LISTINGS)
-def test_listing_is_not_an_article(name: str) -> None:
-    with pytest.raises(NotAnArticle) as caught:
-        SITE.extract_article(load_page(name))
-    assert caught.value.reason == "listing"
 
 
 def test_empty_body_is_not_an_article() -> None:
@@ -244,18 +210,11 @@ def test_empty_body_is_not_an_article() -> None:
 # -- listings -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("field", ["title", "article_urls", "next_page", "page_number"])
-@pytest.mark.parametrize("name", LISTINGS)
-def test_listing_field(name: str, field: str) -> None:
-    got = SITE.parse_listing(load_page(name)).model_dump(mode="json")[field]
-    assert got == expected(name)[field]
-
-
 def test_listing_dedupes_tracking_and_mobile_links() -> None:
     urls = SITE.parse_listing(load_page("tag-xiaomi")).article_urls
     assert len(urls) == len(set(urls))
     assert all("?" not in url and "#" not in url for url in urls)
-    raw = (PAGES / "tag-xiaomi.html").read_text(encoding="utf-8")
+    raw = load_case("mydrivers", "tag-xiaomi").body.decode("utf-8")
     assert raw.count("1/792/792044.htm?utm_source") == 3  # the fixture does link it twice
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from archiver.options import Options
+from archiver.sites import get_site
 from archiver.sources import SourcesError, load_sources
 
 GOOD = """
@@ -35,21 +38,22 @@ def test_sources_with_defaults(tmp_path: Path) -> None:
     path = tmp_path / "sources.toml"
     path.write_text(GOOD, encoding="utf-8")
     tag, feed, latest = load_sources(path)
-    assert tag.spider() == (
-        "tag",
-        {
-            "url": "https://news.mydrivers.com/tag/xiaomi.htm",
-            "site": "mydrivers",
-            "max_pages": 5,
-            "since": None,
-            "categories": "新媒体/快科技（原驱动之家）/小米",
-            "group": "新媒体",
-            "site_name": None,
-            "timezone": None,
-        },
+    run = Options.parse(output="out", refresh=True, max_pages=9)
+    job = tag.crawl(run)
+    assert job.spider == "tag"
+    assert job.urls == ("https://news.mydrivers.com/tag/xiaomi.htm",)
+    assert job.options == run.replace(
+        site="mydrivers",
+        max_pages=5,
+        categories="新媒体/快科技（原驱动之家）/小米",
+        group="新媒体",
     )
+    assert job.options.refresh and job.options.output == Path("out")  # the run's, kept
     assert feed.max_pages == 2 and feed.timezone == "Europe/Paris"
-    assert latest.spider()[0] == "mydrivers"
+    assert feed.crawl(run).options.zone == ZoneInfo("Europe/Paris")
+    latest_job = latest.crawl(run)
+    assert latest_job.spider == "tag" and latest_job.options.site == "mydrivers"
+    assert latest_job.urls == (get_site("mydrivers").latest_url,)
 
 
 @pytest.mark.parametrize(

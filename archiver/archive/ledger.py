@@ -8,11 +8,13 @@ when it was first and last seen. Failed URLs are kept to be retried.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 __all__ = ["Ledger", "PostRow"]
 
@@ -36,7 +38,8 @@ CREATE TABLE IF NOT EXISTS failures (
     url TEXT PRIMARY KEY,
     reason TEXT NOT NULL,
     attempts INTEGER NOT NULL,
-    last_attempt REAL NOT NULL
+    last_attempt REAL NOT NULL,
+    found TEXT
 );
 CREATE TABLE IF NOT EXISTS crawls (
     start_url TEXT PRIMARY KEY,
@@ -75,6 +78,9 @@ class Ledger:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(failures)")}
+        if "found" not in columns:  # a ledger of an earlier version
+            self.db.execute("ALTER TABLE failures ADD COLUMN found TEXT")
 
     def close(self) -> None:
         self.db.close()
@@ -147,19 +153,30 @@ class Ledger:
 
     # ------------------------------------------------------------- failures
 
-    def record_failure(self, url: str, reason: str) -> int:
-        """Count one more failed attempt at ``url``; returns the attempts so far."""
+    def record_failure(self, url: str, reason: str, found: dict[str, Any] | None = None) -> int:
+        """Count one more failed attempt at ``url``; returns the attempts so far.
+
+        ``found`` (where the crawl found it: listing, tag, feed title...) is
+        kept, so a retry in a later run files the article where a clean crawl
+        would; a later failure without it keeps the one recorded."""
+        context = json.dumps(found, ensure_ascii=False) if found else None
         self.db.execute(
-            """INSERT INTO failures VALUES (?, ?, 1, ?)
+            """INSERT INTO failures VALUES (?, ?, 1, ?, ?)
                ON CONFLICT(url) DO UPDATE SET reason = excluded.reason,
-                 attempts = failures.attempts + 1, last_attempt = excluded.last_attempt""",
-            (url, reason[:500], time.time()),
+                 attempts = failures.attempts + 1, last_attempt = excluded.last_attempt,
+                 found = COALESCE(excluded.found, failures.found)""",
+            (url, reason[:500], time.time(), context),
         )
         row = self.db.execute("SELECT attempts FROM failures WHERE url = ?", (url,)).fetchone()
         return int(row[0])
 
     def clear_failure(self, url: str) -> None:
         self.db.execute("DELETE FROM failures WHERE url = ?", (url,))
+
+    def found_of(self, url: str) -> dict[str, Any]:
+        """Where the crawl had found a failed ``url`` (empty if not recorded)."""
+        row = self.db.execute("SELECT found FROM failures WHERE url = ?", (url,)).fetchone()
+        return dict(json.loads(row[0])) if row and row[0] else {}
 
     def failures(self, max_attempts: int | None = None) -> list[tuple[str, str, int]]:
         """(url, reason, attempts) of failed URLs, those under ``max_attempts`` if given."""

@@ -19,7 +19,7 @@ from archiver.archive.ledger import Ledger, PostRow
 from archiver.archive.names import safe_name, title_key, unique_suffix
 from archiver.errors import PostFormatError
 from archiver.models import Article
-from archiver.post import read_post, render_post
+from archiver.post import check_front_matter, read_post, render_post
 
 __all__ = ["Archive", "SaveResult", "atomic_write"]
 
@@ -82,11 +82,14 @@ class Archive:
         *,
         image_placeholder: str = "",
         durable: bool = True,
+        front_matter: str = "full",
     ) -> None:
         self.root = Path(root)
         self.durable = durable
         self.posts_dir = self.root / "source" / "_posts"
         self.image_placeholder = image_placeholder
+        # "full" (tags and the `archiver:` mapping) or "classic" (the old keys only).
+        self.front_matter = check_front_matter(front_matter)
         self.ledger = Ledger(self.root / ".archiver" / "ledger.sqlite")
 
     def close(self) -> None:
@@ -174,7 +177,9 @@ class Archive:
             moment = article.fetched_at or datetime.now(UTC)
             article = article.model_copy(update={"date_modified": moment})
         if status != "unchanged":
-            text = render_post(article, image_placeholder=self.image_placeholder)
+            text = render_post(
+                article, image_placeholder=self.image_placeholder, front_matter=self.front_matter
+            )
             atomic_write(path, text, durable=self.durable)
         self.ledger.put(
             PostRow(

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from archiver.run import run_spider
+from archiver.options import Options
+from archiver.run import Crawl, run_crawls
 from archiver.serve import SiteServer
 
 __all__ = ["DEMO_SITE", "run_demo"]
@@ -25,23 +27,20 @@ DEMO_PORT = 8737
 
 
 def run_demo(
-    output: Path, options: dict[str, Any] | None = None, *, port: int = DEMO_PORT
+    options: Options, *, port: int = DEMO_PORT, settings: Iterable[tuple[str, Any]] = ()
 ) -> dict[str, Any]:
-    """Serve the demo site, archive it into ``output``; returns the run report,
-    with ``failed_unexpected``: failures the demo does not plan for."""
+    """Serve the demo site, archive it into ``options.output``; returns the run
+    report, with ``failed_unexpected``: failures the demo does not plan for."""
     if not (DEMO_SITE / START).is_file():
         raise LookupError(f"demo site not found at {DEMO_SITE} (set ARCHIVER_DEMO_SITE)")
-    options = dict(options or {})
-    options["output"] = str(output)
-    options["site"] = options.get("site") or "mydrivers"
-    settings = [("DOWNLOAD_DELAY", "0"), *(options.get("settings") or [])]
-    options["settings"] = settings
+    options = options.replace(site=options.site or "mydrivers")
+    extra = [("DOWNLOAD_DELAY", "0"), *settings]
     try:
         server = SiteServer(DEMO_SITE, port=port)
     except OSError as exc:
         raise LookupError(f"demo: cannot serve on 127.0.0.1:{port}: {exc.strerror}") from None
     with server:
-        report = run_spider("tag", {"url": f"{server.url}/{START}"}, options)
+        report = run_crawls([Crawl("tag", (f"{server.url}/{START}",), options)], extra)
     expected_path = DEMO_SITE / "EXPECTED.json"
     planned: set[str] = set()
     if expected_path.exists():

@@ -6,17 +6,34 @@ saved page gives exactly what the crawl gives.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from archiver.errors import NotAnArticle
+from archiver.errors import BadInput, NotAnArticle
+from archiver.extraction.article import Extracted, Found, extract_article, extract_pages
 from archiver.extraction.encoding import decode_html, sniff_non_html
 from archiver.extraction.page import Page
 from archiver.models import Article, Listing
-from archiver.sites import Site, site_for_url
+from archiver.options import Options
 
-__all__ = ["MAX_PAGE_CHARS", "extract", "extract_listing", "make_page"]
+if TYPE_CHECKING:  # site modules import this package's helpers: sites load lazily
+    from archiver.sites import Site
+
+__all__ = [
+    "MAX_PAGE_CHARS",
+    "Extracted",
+    "Found",
+    "extract",
+    "extract_article",
+    "extract_listing",
+    "extract_pages",
+    "make_page",
+]
+
+_HTTP_URL = re.compile(r"(?i)https?://[^\s/?#]+")
 
 MAX_PAGE_CHARS = 1_000_000
 """Past this many characters a page is cut before parsing: heavy extraction stays
@@ -67,24 +84,50 @@ def make_page(
     )
 
 
+def _checked_url(url: str | None) -> str | None:
+    if url is None:
+        return None
+    if not isinstance(url, str):
+        raise BadInput("bad-url", f"url must be a string, got {type(url).__name__}")
+    url = url.strip()
+    if not url:
+        return None
+    if not _HTTP_URL.match(url) or any(c.isspace() for c in url):
+        raise BadInput("bad-url", f"not an absolute http(s) URL: {url[:200]!r}")
+    return url
+
+
 def extract(
     body: bytes | str,
-    url: str,
+    url: str | None = None,
     *,
     site: str | Site | None = None,
     headers: Mapping[str, str] | None = None,
     fetched_at: datetime | None = None,
+    options: Options | None = None,
+    found: Found | None = None,
 ) -> Article:
-    """The article on the page at ``url``.
+    """The article on the page at ``url``, as a crawl of that URL writes it.
 
     ``body`` is the raw bytes (decoded by BOM, header, ``<meta>`` and
     checks) or already-decoded text. ``site`` forces a site module by name
     (for mirrors and local copies); otherwise the module that owns the URL,
-    or the generic extractor. Raises ``NotAnArticle`` with the reason.
+    or the generic extractor. Without ``url``, links stay as the page has
+    them. ``options`` and ``found`` are the run's options and where the crawl
+    found the page (see ``extract_article``).
+
+    Raises ``NotAnArticle`` with the reason, ``BadInput`` for a bad URL or
+    body, ``InvalidArticle`` or ``ExtractionError``: always an ``ArchiverError``.
     """
-    page = make_page(body, url, headers=headers, fetched_at=fetched_at)
-    module = site if isinstance(site, Site) else site_for_url(url, site)
-    return module.extract_article(page)
+    if not isinstance(body, bytes | str):
+        raise BadInput("bad-body", f"body must be bytes or str, got {type(body).__name__}")
+    url = _checked_url(url)
+    options = options or Options()
+    if isinstance(site, str):
+        options = options.replace(site=site)
+    page = make_page(body, url or "", headers=headers, fetched_at=fetched_at, timezone=options.zone)
+    module = None if site is None or isinstance(site, str) else site
+    return extract_pages([page], options, found, module=module).article
 
 
 def extract_listing(
@@ -95,6 +138,8 @@ def extract_listing(
     headers: Mapping[str, str] | None = None,
 ) -> Listing:
     """The article links and next page of the listing or tag page at ``url``."""
+    from archiver.sites import site_for_url
+
     page = make_page(body, url, headers=headers)
-    module = site if isinstance(site, Site) else site_for_url(url, site)
+    module = site if site is not None and not isinstance(site, str) else site_for_url(url, site)
     return module.parse_listing(page)

@@ -3,19 +3,26 @@
 Pure functions of the bytes; the spiders in ``spiders/feed.py`` and
 ``spiders/sitemap.py`` decide where to go with them. Broken XML is read
 with lxml's recovering parser: a feed with one bad character still gives
-its other items.
+its other items. Sitemaps and robots.txt are read by Scrapy's own readers
+(``scrapy.utils.sitemap``: namespaces, no entity expansion, bounded
+memory); what this module adds is Google News titles and publication
+dates, ``lastmod``, and broken XML reported as ``NotAnArticle``.
 """
 
 from __future__ import annotations
 
-import gzip
 import re
+import struct
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree
+from scrapy.utils import sitemap as scrapy_sitemap
+from scrapy.utils.gz import gunzip
 
 from archiver.errors import NotAnArticle
 
@@ -48,11 +55,26 @@ class Sitemap:
 
 
 _PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+_MAX_XML_BYTES = 64 * 1024 * 1024
+"""A gzipped feed or sitemap that expands past this is refused (a gzip bomb)."""
+
+
+def _gunzipped(body: bytes, url: str) -> bytes:
+    """``body``, decompressed when it is gzip (``.xml.gz`` served as is)."""
+    if body[:2] != b"\x1f\x8b":
+        return body
+    try:
+        return gunzip(body, max_size=_MAX_XML_BYTES)
+    except (OSError, EOFError, struct.error, zlib.error) as exc:
+        raise NotAnArticle("bad-xml", f"not readable as gzip: {exc}", url=url) from None
+    except ValueError:  # Scrapy's "decompressed size exceeded"
+        raise NotAnArticle(
+            "bad-xml", f"gzip expands past {_MAX_XML_BYTES // 2**20} MiB", url=url
+        ) from None
 
 
 def _root(body: bytes, url: str) -> etree._Element:
-    if body[:2] == b"\x1f\x8b":
-        body = gzip.decompress(body)[: 64 * 1024 * 1024]
+    body = _gunzipped(body, url)
     try:
         root = etree.fromstring(body.strip(), _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -120,33 +142,61 @@ def parse_feed(body: bytes, url: str) -> Feed:
     return Feed(title, entries)
 
 
+class _NewsSitemap(scrapy_sitemap.Sitemap):
+    """Scrapy's sitemap reader, also keeping each ``<url>``'s ``news:news`` fields.
+
+    Scrapy reads the children of ``<url>`` (``loc``, ``lastmod``...) but only
+    the text of ``<news:news>``, not its children; they are read here, before
+    Scrapy frees the element.
+    """
+
+    __slots__ = ()
+
+    def _process_sitemap_element(self, elem: Any) -> dict[str, Any] | None:
+        news: dict[str, str] = {}
+        for child in elem:
+            if _local(child.tag) == "news":
+                for item in child:
+                    name = _local(item.tag)
+                    text = "".join(item.itertext()).strip()
+                    if name in ("title", "publication_date") and text:
+                        news.setdefault(name, text)
+        found = super()._process_sitemap_element(elem)
+        if found is not None:
+            found.pop("news", None)
+            found.update({f"news:{name}": text for name, text in news.items()})
+        return found
+
+
 def parse_sitemap(body: bytes, url: str) -> Sitemap:
     """URLs of a sitemap, a news sitemap or a sitemap index."""
-    root = _root(body, url)
-    result = Sitemap()
-    kind = _local(root.tag)
-    if kind not in ("urlset", "sitemapindex"):
+    try:
+        reader = _NewsSitemap(_gunzipped(body, url).strip())
+    except (etree.XMLSyntaxError, StopIteration) as exc:
+        raise NotAnArticle("bad-xml", f"not readable as XML: {exc or 'empty'}", url=url) from None
+    if reader.type not in ("urlset", "sitemapindex"):
+        kind = reader.type.lower()
         raise NotAnArticle("not-a-sitemap", f"root element <{kind}> is not a sitemap", url=url)
-    for node in root:
-        name = _local(node.tag)
-        loc = _child_text(node, "loc")
-        if not loc:
-            continue
-        loc = urljoin(url, loc)
-        if name == "sitemap":
-            result.sitemaps.append(loc)
-        elif name == "url":
-            title = None
-            published = _date(_child_text(node, "lastmod"))
-            for child in node:
-                if _local(child.tag) == "news":
-                    title = _child_text(child, "title")
-                    published = _date(_child_text(child, "publication_date")) or published
-            result.entries.append(Entry(loc, title, published))
+    result = Sitemap()
+    try:
+        for item in reader:
+            loc = item.get("loc")
+            if not loc:
+                continue
+            loc = urljoin(url, loc)
+            if reader.type == "sitemapindex":
+                result.sitemaps.append(loc)
+                continue
+            published = _date(item.get("news:publication_date")) or _date(item.get("lastmod"))
+            result.entries.append(Entry(loc, item.get("news:title"), published))
+    except etree.XMLSyntaxError:
+        pass  # what was read before the break stands, as with a recovering parser
     return result
 
 
 def robots_sitemaps(text: str, url: str) -> list[str]:
-    """The ``Sitemap:`` lines of a robots.txt."""
-    found = re.findall(r"(?im)^\s*sitemap\s*:\s*(\S+)", text)
-    return [urljoin(url, s) for s in found]
+    """The ``Sitemap:`` lines of a robots.txt, absolute."""
+    raw = text.encode("utf-8", errors="replace")
+    found = scrapy_sitemap.sitemap_urls_from_robots(raw, base_url=url)
+    # A line holds one URL; whatever follows it (a comment) is not part of it.
+    return [line.split()[0] for line in found if line.split() and line != url]

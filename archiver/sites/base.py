@@ -7,15 +7,22 @@ site (``archiver.sites.generic``) serves every URL no module owns.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from archiver.extraction.dates import BEIJING
 from archiver.extraction.page import Page
 from archiver.models import Article, Listing
 
-__all__ = ["Site", "SiteDefaults"]
+__all__ = ["Site", "SiteDefaults", "host_matches"]
 
-BEIJING = ZoneInfo("Asia/Shanghai")
+
+def host_matches(host: str, hosts: Iterable[str]) -> bool:
+    """True when ``host`` is one of ``hosts`` or a subdomain of one (any case)."""
+    host = host.lower().rstrip(".")
+    return any(host == known or host.endswith("." + known) for known in hosts)
 
 
 @dataclass(frozen=True)
@@ -38,10 +45,17 @@ class Site:
     defaults: SiteDefaults = SiteDefaults()
     latest_url: str | None = None
     """The site's latest-news list, crawled by ``archiver crawl NAME``."""
+    hosts: tuple[str, ...] = ()
+    """The host names this module owns, subdomains included (``news.example.com``,
+    ``m.example.com``...); empty for a module that owns no host of its own."""
 
     def owns(self, url: str) -> bool:
-        """True when this module knows the page at ``url``."""
-        return False
+        """True when this module knows the page at ``url``: by default, its host is in ``hosts``."""
+        try:
+            host = urlsplit(url.strip()).hostname or ""
+        except ValueError:
+            return False
+        return host_matches(host, self.hosts)
 
     def is_article_url(self, url: str) -> bool:
         """True when ``url`` looks like one of this site's article pages."""

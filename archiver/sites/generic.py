@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from archiver.errors import NotAnArticle
 from archiver.extraction.clean import body_images, clean_body, clean_text
+from archiver.extraction.dates import BEIJING
 from archiver.extraction.encoding import text_warnings
 from archiver.extraction.generic.body import BodyChoice, Scan, find_body, prune_body, scan_page
 from archiver.extraction.generic.byline import read_byline
@@ -52,7 +53,7 @@ from archiver.extraction.generic.metadata import (
 from archiver.extraction.generic.tree import parse_html, strip_code, text_of
 from archiver.extraction.page import Page
 from archiver.models import Article, FieldSource, Listing
-from archiver.sites.base import BEIJING, Site, SiteDefaults
+from archiver.sites.base import Site, SiteDefaults
 
 __all__ = ["GenericSite"]
 

@@ -19,36 +19,34 @@ which ``parse_listing`` reads too).
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from lxml.cssselect import CSSSelector
-from lxml.html import HtmlElement
-
 from archiver.errors import NotAnArticle
 from archiver.extraction.clean import (
-    absolutize,
     body_images,
     clean_text,
     clean_tree,
     inner_html,
     lead_image,
 )
+from archiver.extraction.dates import search_date
+from archiver.extraction.generic.byline import labelled_values
+from archiver.extraction.generic.listing import next_page_url, page_number, resolve
+from archiver.extraction.generic.tree import Element, select, select_first, text_nodes, text_of
 from archiver.extraction.page import Page
 from archiver.models import Article, FieldSource, Listing, Tag
-from archiver.sites.base import Site, SiteDefaults
+from archiver.sites.base import Site, SiteDefaults, host_matches
 
 __all__ = ["MyDrivers"]
 
 HOME = "https://news.mydrivers.com"
+HOSTS = ("news.mydrivers.com", "m.mydrivers.com", "www.mydrivers.com", "mydrivers.com")
 TITLE_SUFFIX = re.compile(r"\s*[-－—_|]+\s*快科技\s*[-－—_|]+\s*科技改变未来\s*$")
 TAG_TITLE = re.compile(r"^(.+?)\s*最新资讯\s*[-－—_|]+\s*快科技")
 
 _DESKTOP_PATH = re.compile(r"^/1/(\d+)/(\d+)(?:_(\d+))?\.html?$", re.IGNORECASE)
 _MOBILE_PATH = re.compile(r"^/newsview/(\d+)(?:_(\d+))?\.html?$", re.IGNORECASE)
-_PAGED_PATH = re.compile(r"_(\d+)\.html?$|[?&](?:page|p|pageindex)=(\d+)", re.IGNORECASE)
 
 # Desktop, then mobile: CSS selectors of each field.
 TITLE = ("div.news_bt#thread_subject", "#thread_subject", "div.news_bt", "div.news_t")
@@ -66,17 +64,15 @@ _LABEL = re.compile(r"(出处|来源|作者|责任编辑|编辑|人气|评论|�
 _HTTP_MYDRIVERS = re.compile(
     r"^http://((?:[a-z0-9-]+\.)*mydrivers\.com)(?=[/?#:]|$)", re.IGNORECASE
 )
-_DATE = re.compile(
-    r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
-)
-_PAGER_CLASS = re.compile(r"pag|fenye|pn", re.IGNORECASE)
 _NAME_SEPARATORS = re.compile(r"\s*[、，,/;；|]\s*")
-_NEXT_TEXT = re.compile(r"^(?:下一页|下页|后页|下一頁|>|›|»|>>|next)\s*[>›»]*$", re.IGNORECASE)
 
 
 def _article_id(url: str) -> tuple[int, int] | None:
     """``(id, page)`` of an article URL on any host, or None."""
-    path = urlsplit(url.strip()).path
+    try:
+        path = urlsplit(url.strip()).path
+    except ValueError:
+        return None
     match = _DESKTOP_PATH.match(path)
     if match:
         folder, ident = int(match.group(1)), int(match.group(2))
@@ -93,86 +89,25 @@ def _https(url: str) -> str:
     return _HTTP_MYDRIVERS.sub(r"https://\1", url)
 
 
-def _is_mydrivers(host: str) -> bool:
-    host = host.lower().rstrip(".")
-    return host == "mydrivers.com" or host.endswith(".mydrivers.com")
-
-
 def _article_url(base: str, ident: int, page: int = 1) -> str:
     """The desktop URL of page ``page`` of article ``ident``, on ``base``'s host."""
     parts = urlsplit(base)
     suffix = f"_{page}" if page > 1 else ""
-    if _is_mydrivers(parts.hostname or ""):
+    if host_matches(parts.hostname or "", HOSTS):
         return f"{HOME}/1/{ident // 1000}/{ident}{suffix}.htm"
     path = f"/1/{ident // 1000}/{ident}{suffix}.htm"
     return urlunsplit((parts.scheme or "https", parts.netloc, path, "", ""))
 
 
-@lru_cache(maxsize=64)
-def _css(selector: str) -> CSSSelector:
-    return CSSSelector(selector)
-
-
-def _select(tree: HtmlElement, selector: str) -> list[HtmlElement]:
-    # Compiled once: compiling CSS to XPath costs more than running it.
-    found: list[HtmlElement] = _css(selector)(tree)
-    return found
-
-
-def _first(tree: HtmlElement, selectors: tuple[str, ...]) -> HtmlElement | None:
-    for css in selectors:
-        found = _select(tree, css)
-        if found:
-            element: HtmlElement = found[0]
-            return element
-    return None
-
-
-def _text(element: HtmlElement | None) -> str:
-    return clean_text(element.text_content()) if element is not None else ""
-
-
-def _fields_text(element: HtmlElement | None) -> str:
-    """The text of ``element`` with its text nodes kept apart (by U+3000).
-
-    ``责任编辑：X<a>文章纠错</a>`` and ``<li>作者：X</li><li>2022年…`` print
-    glued together; kept apart, each label's value ends where its node does.
-    """
-    if element is None:
-        return ""
-    return "\u3000".join(t.strip() for t in element.itertext() if t.strip())
+def _text(element: Element | None) -> str:
+    return clean_text(text_of(element)) if element is not None else ""
 
 
 def _labelled(text: str) -> dict[str, str]:
-    """``{"出处": "快科技", "作者": "X"...}`` from a header line like the desktop one."""
-    parts = _LABEL.split(text)
-    found: dict[str, str] = {}
-    for label, value in zip(parts[1::2], parts[2::2], strict=True):
-        # Fields are separated by runs of (non-breaking) spaces.
-        value = clean_text(re.split(r"\s{2,}|\u00a0|\u3000", value.strip(), maxsplit=1)[0])
-        if value and label not in found:
-            found[label] = value
-    return found
+    return labelled_values(text, _LABEL)
 
 
-def _parse_date(text: str, site: Site) -> tuple[datetime, str] | None:
-    match = _DATE.search(text)
-    if not match:
-        return None
-    year, month, day, hour, minute = (int(g) for g in match.groups()[:5])
-    second = int(match.group(6) or 0)
-    try:
-        when = datetime(year, month, day, hour, minute, second, tzinfo=site.defaults.timezone)
-    except ValueError:
-        return None
-    return when, match.group(0)
-
-
-def _in_pager(element: HtmlElement) -> bool:
-    return any(_PAGER_CLASS.search(a.get("class") or "") for a in element.iterancestors())
-
-
-def _tag_name(link: HtmlElement) -> str:
+def _tag_name(link: Element) -> str:
     # `<a><i>#</i>小米</a>` (2021, mobile): the name is the text outside <i>.
     own = clean_text("".join(link.xpath("text()")))
     return (own or _text(link)).lstrip("#＃").strip()
@@ -187,9 +122,7 @@ class MyDrivers(Site):
         site_name="快科技（原驱动之家）",
     )
     latest_url = f"{HOME}/"
-
-    def owns(self, url: str) -> bool:
-        return _is_mydrivers(urlsplit(url.strip()).hostname or "")
+    hosts = HOSTS
 
     def is_article_url(self, url: str) -> bool:
         return _article_id(url) is not None
@@ -207,8 +140,8 @@ class MyDrivers(Site):
 
     def extract_article(self, page: Page) -> Article:
         tree = page.tree
-        title_element = _first(tree, TITLE)
-        body = _first(tree, BODY)
+        title_element = select_first(tree, TITLE)
+        body = select_first(tree, BODY)
         title = _text(title_element)
         if not title or body is None:
             if self._looks_like_listing(page):
@@ -226,10 +159,10 @@ class MyDrivers(Site):
         if not clean_text(cleaned.text_content()) and not cleaned.findall(".//img"):
             raise NotAnArticle("no-body", "no-body: the article body is empty", url=page.url)
 
-        header_text = _fields_text(_first(tree, HEADER))
+        header_text = text_nodes(select_first(tree, HEADER))
         labels = _labelled(header_text)
-        dated = _parse_date(header_text or _text(body.getparent()), self)
-        description = _select(tree, 'meta[name="description"]')
+        dated = search_date(header_text or _text(body.getparent()), tz=self.defaults.timezone)
+        description = select(tree, 'meta[name="description"]')
         fields: dict[str, Any] = {}
         sources: dict[str, FieldSource] = {}
 
@@ -264,37 +197,36 @@ class MyDrivers(Site):
             **fields,
         )
 
-    def _authors(self, tree: HtmlElement, labels: dict[str, str]) -> list[str]:
+    def _authors(self, tree: Element, labels: dict[str, str]) -> list[str]:
         # Mobile: `<li class="writer">作者：X</li>`, glued to the date in the header text.
-        writer = _first(tree, ("li.writer",))
+        writer = select_first(tree, ("li.writer",))
         if writer is not None:
-            text = _labelled(_fields_text(writer)).get("作者") or _text(writer)
+            text = _labelled(text_nodes(writer)).get("作者") or _text(writer)
         else:
             text = labels.get("作者", "")
         names = [clean_text(n) for n in _NAME_SEPARATORS.split(text or "")]
         return list(dict.fromkeys(n for n in names if n))
 
-    def _editor(self, tree: HtmlElement, labels: dict[str, str]) -> str | None:
+    def _editor(self, tree: Element, labels: dict[str, str]) -> str | None:
         for css in EDITOR:
-            for element in _select(tree, css):
-                found = _labelled(_fields_text(element))
+            for element in select(tree, css):
+                found = _labelled(text_nodes(element))
                 name = found.get("责任编辑") or found.get("编辑")
                 if name:
                     return name
         return labels.get("责任编辑") or labels.get("编辑")
 
-    def _tags(self, tree: HtmlElement | None, base_url: str) -> list[Tag]:
+    def _tags(self, tree: Element | None, base_url: str) -> list[Tag]:
         if tree is None:
             return []
         tags: dict[str, Tag] = {}
         for css in TAGS:
-            for link in _select(tree, css):
+            for link in select(tree, css):
                 name = _tag_name(link)
                 if not name or name in tags:
                     continue
-                href = absolutize(link.get("href") or "", base_url)
-                url = _https(href) if href.lower().startswith(("http://", "https://")) else None
-                tags[name] = Tag(name=name, url=url)
+                url = resolve(link.get("href") or "", base_url)
+                tags[name] = Tag(name=name, url=_https(url) if url else None)
             if tags:
                 break
         return list(tags.values())
@@ -317,8 +249,8 @@ class MyDrivers(Site):
                 ident = (element.get("data-id") or "").strip()
                 url = _article_url(page.url, int(ident)) if ident.isdigit() else ""
             else:
-                url = absolutize(element.get("href") or "", page.url)
-            if url.lower().startswith(("http://", "https://")) and self.is_article_url(url):
+                url = resolve(element.get("href") or "", page.url) or ""
+            if url and self.is_article_url(url):
                 key = self.canonical_url(url)
                 links.setdefault(key, key)
         return list(links)
@@ -333,43 +265,15 @@ class MyDrivers(Site):
         match = TAG_TITLE.search(title)
         name = clean_text(match.group(1)) if match else ""
         if not name and "/tag/" in urlsplit(page.url).path:
-            heading = _first(page.tree, ("div.tag_name", "div.tagname", "h1"))
+            heading = select_first(page.tree, ("div.tag_name", "div.tagname", "h1"))
             name = _text(heading) or clean_text(TITLE_SUFFIX.sub("", title))
-        number = self._page_number(page)
         return Listing(
             url=page.url,
             title=name or None,
             article_urls=self._article_links(page),
-            next_page=self._next_page(page, number),
-            page_number=number,
+            next_page=next_page_url(page.tree, page.url, is_article=self.is_article_url),
+            page_number=page_number(page.url, page.tree) or 1,
         )
-
-    def _page_number(self, page: Page) -> int:
-        match = _PAGED_PATH.search(page.url)
-        if match:
-            return int(match.group(1) or match.group(2))
-        for css in ("span.current", "span.cur", "a.current", "a.cur", "strong.cur", "b.cur"):
-            current = _text(_first(page.tree, (css,)))
-            if current.isdigit():
-                return int(current)
-        return 1
-
-    def _next_page(self, page: Page, number: int) -> str | None:
-        here = page.url.split("#", 1)[0]
-        candidates: list[HtmlElement] = [
-            *_select(page.tree, "a[rel~=next], link[rel~=next], a.next, a.nextpage, a.page_next"),
-            *(a for a in page.tree.iter("a") if _NEXT_TEXT.match(_text(a))),
-            *(a for a in page.tree.iter("a") if _text(a) == str(number + 1) and _in_pager(a)),
-        ]
-        for element in candidates:
-            href = (element.get("href") or "").strip()
-            if not href or href.startswith(("#", "javascript:")):
-                continue
-            url = absolutize(href, page.url).split("#", 1)[0]
-            is_web = url.lower().startswith(("http://", "https://"))
-            if is_web and url != here and not self.is_article_url(url):
-                return url
-        return None
 
     def continuation_urls(self, page: Page) -> list[str]:
         """Further pages of this article linked from it (``<id>_N.htm``), in order."""
@@ -383,7 +287,7 @@ class MyDrivers(Site):
         # One XPath filter in libxml2 instead of every link of the page in Python.
         links = page.tree.xpath("//a[contains(@href, $part)]/@href", part=f"{ident}_")
         for link in links:
-            found = _article_id(absolutize(str(link), page.url))
+            found = _article_id(resolve(str(link), page.url) or "")
             if found and found[0] == ident and found[1] > current:
                 pages.setdefault(found[1], _article_url(page.url, ident, found[1]))
         return [pages[n] for n in sorted(pages)]

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Byline", "clean_person", "clean_source", "read_byline"]
+from archiver.extraction.clean import clean_text
+
+__all__ = ["Byline", "clean_person", "clean_source", "labelled_values", "read_byline"]
 
 # Words that start the next field of a byline line: a value stops there.
 _NEXT_LABEL = (
@@ -76,6 +78,8 @@ _INNER_LABEL = re.compile(r"作者|记者")
 _DIGIT = re.compile(r"\d")
 _HAN = re.compile("[\u4e00-\u9fff]")
 _SHORT_LINE = 80
+# Fields of a header line are kept apart by runs of (non-breaking) spaces.
+_FIELD_GAP = re.compile(r"\s{2,}|\u00a0|\u3000")
 
 
 @dataclass
@@ -119,6 +123,22 @@ def clean_source(value: str | None) -> str | None:
     if not value or value.isdigit() or len(value) > 40:
         return None
     return value
+
+
+def labelled_values(text: str, label: re.Pattern[str]) -> dict[str, str]:
+    """``{"出处": "快科技", "作者": "X"}`` from ``出处：快科技  作者：X``: a value per label.
+
+    ``label`` matches a label with its colon and captures the label (one
+    group). A value runs to the next label or to a gap between fields (two
+    spaces, a no-break space, U+3000); a label's first value wins.
+    """
+    parts = label.split(text)
+    found: dict[str, str] = {}
+    for name, value in zip(parts[1::2], parts[2::2], strict=True):
+        value = clean_text(_FIELD_GAP.split(value.strip(), maxsplit=1)[0])
+        if value and name not in found:
+            found[name] = value
+    return found
 
 
 def _split_names(value: str) -> list[str]:

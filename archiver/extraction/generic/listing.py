@@ -3,12 +3,15 @@
 ``is_article_url`` judges a URL by its shape alone: dated paths, numeric ids,
 ``.html``/``.shtml`` pages, ``/article/``, ``/news/``, long slugs, and not
 tag, category, index, search or login pages. ``next_page_url`` follows
-``rel=next``, ``下一页``/``next``/``›`` links, then the link to page N+1.
+``rel=next``, ``下一页``/``next``/``›`` links, then the link to page N+1 in
+the pager. Site modules call these too, passing what they know of their
+own URLs (``is_article``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from archiver.extraction.clean import absolutize, clean_text
@@ -19,6 +22,7 @@ __all__ = [
     "is_article_url",
     "next_page_url",
     "page_number",
+    "resolve",
     "same_site",
 ]
 
@@ -52,17 +56,21 @@ _SLUG = re.compile(r"/[a-z0-9]+(?:-[a-z0-9]+){3,}/?$", re.IGNORECASE)
 _ARTICLE_QUERY = re.compile(r"^(?:id|aid|articleid|newsid|tid|docid|contentid|p)$", re.IGNORECASE)
 _PAGE_QUERY = re.compile(r"^(?:page|p|pg|pageno|pagenum|pageindex|paged|pn|start|offset)$", re.I)
 
+# A next link's text: a word, maybe followed by arrows (下一页>, Next »), or arrows alone.
 _NEXT_TEXT = re.compile(
-    r"^(?:下一页|下页|后一页|下一頁|次へ|次のページ|next|next page|next ›|next »|older|older posts"
-    r"|›|»|>|>>|→)$",
+    r"^(?:(?:下一页|下页|后一页|后页|下一頁|次へ|次のページ|next|next page|older|older posts)"
+    r"\s*[>›»→]*|[>›»→](?:\s*[>›»→])?)$",
     re.IGNORECASE,
 )
+_NEXT_NAME = re.compile(r"\bnext\b|nextpage|page[-_]next", re.IGNORECASE)
+# A pager's class or id: page, pages, pager, pagination, fenye (分页), pn.
+_PAGER_NAME = re.compile(r"pag|fenye|pn", re.IGNORECASE)
+_PAGER_LEVELS = 3
 _CURRENT_CLASS = re.compile(r"\b(?:current|active|cur|on|selected|now)\b", re.IGNORECASE)
 _PAGE_IN_URL = (
     re.compile(r"[?&](?:page|p|pg|pageno|pagenum|pageindex|paged|pn)=(\d+)", re.I),
     re.compile(r"/page/(\d+)/?$", re.I),
-    re.compile(r"[_-](\d{1,4})\.s?html?$", re.I),
-    re.compile(r"/(\d{1,4})/?$"),
+    re.compile(r"_(\d{1,4})\.s?html?$", re.I),  # list_2.html, tag/x_3.htm
 )
 _MAX_LINKS = 5_000
 
@@ -123,6 +131,20 @@ def _normalise(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
 
 
+def resolve(href: str, base_url: str) -> str | None:
+    """The absolute http(s) URL a link's ``href`` points to, or None.
+
+    None for ``javascript:``, ``mailto:`` and other schemes, and for hrefs
+    that are not URLs at all (``//[not-an-ip]/``).
+    """
+    try:
+        url = absolutize(href, base_url)
+        urlsplit(url)  # raises ValueError on a malformed host
+    except ValueError:
+        return None
+    return url if url[:8].lower().startswith(("http://", "https://")) else None
+
+
 def article_links(root: Element, base_url: str) -> list[str]:
     """Links of ``root`` that look like articles of the same site, in order, no repeats."""
     seen: set[str] = {_normalise(base_url)}
@@ -130,10 +152,10 @@ def article_links(root: Element, base_url: str) -> list[str]:
     for count, anchor in enumerate(root.iter("a")):
         if count > _MAX_LINKS:
             break
-        href = (anchor.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+        url = resolve(anchor.get("href") or "", base_url)
+        if url is None:
             continue
-        url = _normalise(absolutize(href, base_url))
+        url = _normalise(url)
         if url in seen or not same_site(url, base_url) or not is_article_url(url):
             continue
         seen.add(url)
@@ -141,45 +163,94 @@ def article_links(root: Element, base_url: str) -> list[str]:
     return found
 
 
-def page_number(url: str, root: Element | None = None) -> int | None:
-    """This page's number, from the URL or the pager's current item."""
-    for pattern in _PAGE_IN_URL[:2]:
-        match = pattern.search(url)
-        if match:
-            return int(match.group(1))
-    if root is not None:
-        for element in root.xpath(
-            "//*[self::span or self::a or self::li or self::strong or self::em or self::b]"
-            "[@class][string-length(normalize-space()) < 5]"
-        )[:400]:
-            text = clean_text(text_of(element))
-            if text.isdigit() and _CURRENT_CLASS.search(element.get("class") or ""):
-                return int(text)
+def _current_marker(root: Element) -> tuple[int, Element] | None:
+    """The pager's current item (``<span class="current">5</span>``) and its number."""
+    for element in root.xpath(
+        "//*[self::span or self::a or self::li or self::strong or self::em or self::b]"
+        "[@class][string-length(normalize-space()) < 5]"
+    )[:400]:
+        text = clean_text(text_of(element))
+        if text.isdigit() and _CURRENT_CLASS.search(element.get("class") or ""):
+            return int(text), element
     return None
 
 
-def next_page_url(root: Element, base_url: str) -> str | None:
-    """The listing's next page: ``rel=next``, a 下一页/next link, or the link to page N+1."""
-    candidates = root.xpath("//link[@rel='next']/@href | //a[contains(@rel, 'next')]/@href")
-    for href in candidates:
-        url = absolutize(str(href), base_url)
-        if url.startswith(("http://", "https://")) and _normalise(url) != _normalise(base_url):
+def page_number(url: str, root: Element | None = None) -> int | None:
+    """This page's number, from the URL or the pager's current item."""
+    for pattern in _PAGE_IN_URL:
+        match = pattern.search(url)
+        if match:
+            return int(match.group(1))
+    marker = _current_marker(root) if root is not None else None
+    return marker[0] if marker else None
+
+
+def _in_pager(anchor: Element, marker: Element | None) -> bool:
+    """True when ``anchor`` sits in a pager: a box named so, or beside the current item."""
+    parent = anchor.getparent()
+    if marker is not None and parent is not None:
+        box = marker.getparent()
+        if box is not None and (box is parent or box is parent.getparent()):
+            return True
+    for level, ancestor in enumerate(anchor.iterancestors()):
+        if level >= _PAGER_LEVELS:
+            break
+        if _PAGER_NAME.search(f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"):
+            return True
+    return False
+
+
+def _says_next(anchor: Element, text: str) -> bool:
+    """True when a link reads 下一页/next/› (its title when it has no text) or is named next."""
+    if _NEXT_TEXT.match(text or clean_text(anchor.get("title") or "")):
+        return True
+    return _NEXT_NAME.search(f"{anchor.get('class') or ''} {anchor.get('id') or ''}") is not None
+
+
+def next_page_url(
+    root: Element, base_url: str, *, is_article: Callable[[str], bool] | None = None
+) -> str | None:
+    """The listing's next page, without its fragment, or None.
+
+    In order: ``rel=next``; a link reading 下一页/next/›, or named ``next``
+    by its class or id; the link reading N+1 inside the pager (N is
+    ``page_number``, 1 when the page does not say). Links to this page,
+    to other schemes, and to what ``is_article`` calls an article (a site
+    module knows its article URLs: page 2 of an article is no listing) are
+    passed over.
+    """
+    here = _normalise(base_url)
+
+    def target(href: object) -> str | None:
+        url = resolve(str(href or ""), base_url)
+        if url is None:
+            return None
+        url = url.split("#", 1)[0]
+        if _normalise(url) == here or (is_article is not None and is_article(url)):
+            return None
+        return url
+
+    rel_next = "contains(concat(' ', normalize-space(@rel), ' '), ' next ')"
+    for href in root.xpath(f"//link[{rel_next}]/@href | //a[contains(@rel, 'next')]/@href"):
+        url = target(href)
+        if url:
             return url
-    anchors = list(root.iter("a"))[:_MAX_LINKS]
-    for anchor in anchors:
-        href = (anchor.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:")):
-            continue
-        text = clean_text(text_of(anchor)) or clean_text(anchor.get("title") or "")
-        names = f"{anchor.get('class') or ''} {anchor.get('id') or ''}"
-        if _NEXT_TEXT.match(text) or re.search(r"\bnext\b|nextpage|page-next", names, re.I):
-            url = absolutize(href, base_url)
-            if _normalise(url) != _normalise(base_url):
-                return url
-    current = page_number(base_url, root) or 1
-    for anchor in anchors:
+    seen: list[tuple[Element, str]] = []  # each link's text, read once
+    for count, anchor in enumerate(root.iter("a")):
+        if count >= _MAX_LINKS:
+            break
         text = clean_text(text_of(anchor))
-        href = (anchor.get("href") or "").strip()
-        if text == str(current + 1) and href and not href.startswith(("#", "javascript:")):
-            return absolutize(href, base_url)
+        seen.append((anchor, text))
+        if _says_next(anchor, text):
+            url = target(anchor.get("href"))
+            if url:
+                return url
+    found = _current_marker(root)
+    wanted = str((page_number(base_url) or (found[0] if found else 1)) + 1)
+    marker = found[1] if found else None
+    for anchor, text in seen:
+        if text == wanted and _in_pager(anchor, marker):
+            url = target(anchor.get("href"))
+            if url:
+                return url
     return None

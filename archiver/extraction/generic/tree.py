@@ -4,15 +4,28 @@
 which costs more than the rest of the generic extractor's per-element work;
 extraction reads a plain ``lxml.etree`` tree instead (comments and
 processing instructions dropped at parse time). The functions of
-``archiver.extraction.clean`` accept its elements as they are.
+``archiver.extraction.clean`` accept its elements as they are, and the
+helpers here (``select``, ``text_nodes``...) accept ``lxml.html`` elements.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import lru_cache
+
 from lxml import etree
+from lxml.cssselect import CSSSelector
 from lxml.etree import _Element as Element
 
-__all__ = ["Element", "parse_html", "strip_code", "text_of"]
+__all__ = [
+    "Element",
+    "parse_html",
+    "select",
+    "select_first",
+    "strip_code",
+    "text_nodes",
+    "text_of",
+]
 
 _STRING = etree.XPath("string()", smart_strings=False)
 
@@ -36,6 +49,38 @@ def parse_html(html: str) -> Element:
 def text_of(element: Element) -> str:
     """All text under ``element`` (scripts included), like ``text_content()``."""
     return str(_STRING(element))
+
+
+def text_nodes(element: Element | None, separator: str = "\u3000") -> str:
+    """The text nodes under ``element``, stripped, joined by ``separator``.
+
+    ``责任编辑：X<a>文章纠错</a>`` and ``<li>作者：X</li><li>2022年…`` print
+    glued together; kept apart, each label's value ends where its node does.
+    """
+    if element is None:
+        return ""
+    return separator.join(t.strip() for t in element.itertext() if t.strip())
+
+
+@lru_cache(maxsize=128)
+def _css(selector: str) -> CSSSelector:
+    # Compiled once: compiling CSS to XPath costs more than running it.
+    return CSSSelector(selector)
+
+
+def select(root: Element, selector: str) -> list[Element]:
+    """The elements under ``root`` matching the CSS ``selector``, in document order."""
+    found: list[Element] = _css(selector)(root)
+    return found
+
+
+def select_first(root: Element, selectors: Iterable[str]) -> Element | None:
+    """The first match of the first of ``selectors`` that matches anything."""
+    for selector in selectors:
+        found = select(root, selector)
+        if found:
+            return found[0]
+    return None
 
 
 _CODE_TAGS = ("script", "style", "noscript", "template", "textarea", "select")

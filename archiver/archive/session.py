@@ -1,0 +1,87 @@
+"""An archive opened for crawling: locked, repaired, its known URLs loaded.
+
+Every crawler of one process that writes to the same root shares one
+session (``archiver run`` crawls several sources at once into one archive):
+the first to open it takes the lock and repairs the ledger, the last to
+close it releases both.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archiver.archive.lock import ArchiveLock
+from archiver.archive.store import Archive
+
+__all__ = ["ArchiveSession", "close_session", "open_session"]
+
+
+@dataclass
+class ArchiveSession:
+    """The open archive of a run and what a crawl asks of it on every link."""
+
+    archive: Archive
+    lock: ArchiveLock
+    known_urls: set[str]
+    has_urlless_posts: bool
+    repaired: dict[str, int] = field(default_factory=dict)
+    users: int = 0
+
+
+_SESSIONS: dict[Path, ArchiveSession] = {}
+_GUARD = threading.Lock()
+
+
+def open_session(
+    root: str | Path,
+    *,
+    image_placeholder: str = "",
+    durable: bool = True,
+    front_matter: str = "full",
+) -> ArchiveSession:
+    """The session of ``root`` in this process, opened (locked, repaired) if new.
+
+    Raises ``ArchiveLocked`` when another process holds the archive."""
+    key = Path(root).resolve()
+    with _GUARD:
+        session = _SESSIONS.get(key)
+        if session is None:
+            lock = ArchiveLock(Path(root)).acquire()
+            try:
+                archive = Archive(
+                    root,
+                    image_placeholder=image_placeholder,
+                    durable=durable,
+                    **({"front_matter": front_matter} if front_matter != "full" else {}),
+                )
+                repaired = archive.repair()
+                ledger = archive.ledger
+                urlless = ledger.db.execute(
+                    "SELECT 1 FROM posts WHERE url IS NULL LIMIT 1"
+                ).fetchone()
+            except BaseException:
+                lock.release()
+                raise
+            session = ArchiveSession(
+                archive, lock, ledger.known_urls(), urlless is not None, repaired
+            )
+            _SESSIONS[key] = session
+        session.users += 1
+        return session
+
+
+def close_session(session: ArchiveSession) -> None:
+    """Give ``session`` back; the last user closes the ledger and releases the lock."""
+    with _GUARD:
+        session.users -= 1
+        if session.users > 0:
+            return
+        for key, value in list(_SESSIONS.items()):
+            if value is session:
+                del _SESSIONS[key]
+        try:
+            session.archive.close()
+        finally:
+            session.lock.release()
