@@ -73,6 +73,35 @@ hexo.extend.filter.register('before_post_render', data => {
   }
   return data;
 });
+
+const escapeHTML = text => String(text).replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
+
+// After each archived post, a link to the original article (`archiver.url`
+// in its front matter).
+hexo.extend.filter.register('after_post_render', data => {
+  const url = data.archiver && data.archiver.url;
+  if (typeof url === 'string' && /^https?:\\/\\//i.test(url)) {
+    const href = escapeHTML(url);
+    data.content += `\\n<p class="archiver-source">原文：<a href="${href}" rel="noopener nofollow">${href}</a></p>`;
+  }
+  return data;
+});
+
+// Tag names come from the archived sites. `tagcloud` (a landscape widget)
+// and `list_tags` in its non-list styles print them as HTML: escape them.
+for (const name of ['tagcloud', 'list_tags']) {
+  const helper = hexo.extend.helper.get(name);
+  if (!helper) continue;
+  hexo.extend.helper.register(name, function (tags, options) {
+    if (!options && (!tags || !Object.prototype.hasOwnProperty.call(tags, 'length'))) {
+      options = tags;
+      tags = this.site.tags;
+    }
+    options = Object.assign({}, options);
+    if (!options.transform) options.transform = escapeHTML;
+    return helper.call(this, tags, options);
+  });
+}
 """
 
 _GITIGNORE = """\
@@ -224,8 +253,9 @@ def make_site(
 
     Writes ``package.json`` (Hexo 7 and the theme, pinned), ``_config.yml``
     (``title``, ``timezone``, ``theme``), ``scripts/archiver.js`` (runs Hexo
-    in ``timezone`` so post dates are read as the instants they name, and
-    sets a no-referrer policy for images), the theme's settings where it
+    in ``timezone`` so post dates are read as the instants they name, sets
+    a no-referrer policy for images, links each post to its original article
+    and escapes tag names), the theme's settings where it
     needs some, and a ``.gitignore``. ``theme`` is one of :data:`THEMES` or
     a theme already in ``root/themes/<theme>``. Running it again with the
     same arguments changes nothing; a file that exists with other content

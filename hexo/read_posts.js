@@ -2,7 +2,9 @@
 /*
  * Load a Hexo site with Hexo's own API and print, as JSON on stdout, what
  * Hexo read from every post: its source path, title, date and updated (ISO
- * 8601, UTC), categories in hierarchy order, and the page path it renders to.
+ * 8601, UTC), categories in hierarchy order, its tags (Hexo's Tag documents,
+ * by name), the `archiver:` mapping of its front matter as Hexo keeps it, and
+ * the page path it renders to.
  *
  *   node hexo/read_posts.js SITE_DIR > posts.json
  *
@@ -18,7 +20,9 @@
  *
  * Output: {"hexo": version, "timezone": config timezone, "problems": [..],
  *          "posts": [{source, title, date, updated, categories, tags, path,
- *                     published, headimg, thumbnail, author, comments}]}
+ *                     published, headimg, thumbnail, author, comments,
+ *                     archiver}]}
+ * `tags` is in Hexo's order (its Tag collection's), not the front matter's.
  * Exit status 2 on bad usage, 1 when Hexo itself fails to load.
  */
 'use strict';
@@ -69,7 +73,8 @@ function describe(post) {
     headimg: post.headimg === undefined ? null : post.headimg,
     thumbnail: post.thumbnail === undefined ? null : post.thumbnail,
     author: post.author === undefined ? null : post.author,
-    comments: post.comments
+    comments: post.comments,
+    archiver: post.archiver === undefined ? null : post.archiver
   };
 }
 

@@ -13,7 +13,9 @@ editor line and tags kept in it as the old archive kept them.
 
 ``latest_url`` is the desktop news home, whose HTML lists the latest articles
 as plain links (the mobile list is a script-fed fragment of ``li[data-id]``,
-which ``parse_listing`` reads too).
+which ``parse_listing`` reads too). The next page and page number of a list
+follow the rules every site shares (``archiver.extraction.generic.listing``),
+this site's article URLs excluded from next pages.
 """
 
 from __future__ import annotations
