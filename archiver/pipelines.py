@@ -56,8 +56,9 @@ def _article_of(item: Any) -> Article | None:
         return item
     if isinstance(item, ArticlePages):
         return item.article
-    if isinstance(item, dict) and isinstance(item.get("article"), Article):
-        return item["article"]
+    if isinstance(item, dict):
+        article = item.get("article")
+        return article if isinstance(article, Article) else None
     return None
 
 

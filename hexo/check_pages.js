@@ -2,8 +2,10 @@
 /*
  * Load pages in headless Chromium (Debian's, driven by playwright-core) and
  * report what a reader sees: the heading, the document title, the body's
- * paragraphs, every <img> and its referrer policy, any dialog a script
- * opened, and whether a page script set window.__pwned.
+ * paragraphs, the post's tags (its `rel="tag"` links), the link to the
+ * original article (`p.archiver-source a`), every <img> and its referrer
+ * policy, any dialog a script opened, and whether a page script set
+ * window.__pwned.
  *
  *   node hexo/check_pages.js SPEC.json > result.json
  *
@@ -38,6 +40,12 @@ async function inspect(page) {
       document_title: document.title,
       paragraphs: Array.from(article.querySelectorAll('p'), p => p.textContent),
       article_text: article.textContent,
+      tags: Array.from(article.querySelectorAll('a[rel~="tag"]'), a => a.textContent),
+      source_links: Array.from(article.querySelectorAll('p.archiver-source a'), a => ({
+        href: a.getAttribute('href'),
+        text: a.textContent,
+        paragraph: a.parentElement.textContent
+      })),
       images: Array.from(document.images, img => ({
         src: img.getAttribute('src'),
         referrerpolicy: img.getAttribute('referrerpolicy'),

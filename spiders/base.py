@@ -15,11 +15,10 @@ crawl's ``ARCHIVER_*`` setting so that every component reads the same value.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
 
 import scrapy
+from archiver.spiders.listing import ListingPage, failure_reason, link_titles
 from scrapy import signals
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
@@ -36,36 +35,6 @@ from archiver.signals import report_failure
 from archiver.sites import Site, get_site, site_for_url
 
 __all__ = ["ArchiveSpider", "ListingPage"]
-
-
-@dataclass
-class ListingPage:
-    """One page of a listing chain, waiting for its articles before the next page."""
-
-    url: str
-    number: int
-    tag: str | None
-    next_url: str | None = None
-    pending: int = 0
-    recent: bool = False
-    done: bool = False
-    resuming: bool = False
-    """The last crawl from this start URL did not finish: known pages do not stop it."""
-    feed_title: str | None = None
-    """A feed's title: the post's site category and author, as in the old archive."""
-    entries: dict[str, Any] = field(default_factory=dict)
-    """What the feed or sitemap says of an article URL (an ``Entry``: title, date)."""
-
-    def found(self, link: str) -> Found:
-        entry = self.entries.get(link)
-        return Found(
-            link=link,
-            listing=self.url,
-            tag=self.tag,
-            feed_title=self.feed_title,
-            title=getattr(entry, "title", None),
-            published=getattr(entry, "published", None),
-        )
 
 
 def _as_list(value: Any) -> list[str]:
@@ -218,7 +187,7 @@ class ArchiveSpider(scrapy.Spider):
         current = ListingPage(
             response.url, number, tag or listing.title, listing.next_page, resuming=resuming
         )
-        titles = _link_titles(page) if self.session and self.session.has_urlless_posts else {}
+        titles = link_titles(page) if self.session and self.session.has_urlless_posts else {}
         requests = []
         for url in listing.article_urls:
             request = self.article_request(url, current, link_title=titles.get(url))
@@ -251,7 +220,7 @@ class ArchiveSpider(scrapy.Spider):
 
     def listing_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        self.fail(request.url, _reason(failure))
+        self.fail(request.url, failure_reason(failure))
 
     def entry_requests(self, listing: ListingPage, entries: Iterable[Any]) -> list[Request]:
         """Requests for the articles a feed or sitemap lists (``Entry``: url, title,
@@ -377,24 +346,5 @@ class ArchiveSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         found: Found = request.cb_kwargs.get("found") or Found(link=request.url)
         self.count("articles_failed")
-        self.fail(found.link or request.url, _reason(failure), found=found)
+        self.fail(found.link or request.url, failure_reason(failure), found=found)
         return self.article_done(found)
-
-
-def _reason(failure: Failure) -> str:
-    value = failure.value
-    response = getattr(value, "response", None)
-    if response is not None:
-        return f"HTTP {response.status}"
-    return f"{type(value).__name__}: {value}".strip()
-
-
-def _link_titles(page: Any) -> dict[str, str]:
-    """Absolute link URL -> link text, to match listing links with URL-less posts."""
-    titles = {}
-    for anchor in page.tree.iter("a"):
-        href = anchor.get("href")
-        text = anchor.text_content().strip()
-        if href and text:
-            titles[urljoin(page.url, href)] = text
-    return titles

@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ import pytest
 
 from archiver import Archive, Article, read_post
 from archiver.hexo import make_site
+from archiver.models import Image, Tag
 from tests.support import FIXTURES, IN_CI, ROOT, SAMPLES, need
 
 HEXO_DIR = ROOT / "hexo"
@@ -80,7 +81,7 @@ class Entry:
 
     source: str  # as Hexo names it: `_posts/<c1>/<c2>/<c3>/<name>.md`
     article: Article
-    origin: str  # hostile:<name>, sample:<file>, demo
+    origin: str  # hostile:<name>, fields:<name>, sample:<file>, demo
     name: str = ""
 
 
@@ -101,6 +102,57 @@ class BuiltSite:
 def hostile_articles() -> list[tuple[str, Article]]:
     cases = json.loads(HOSTILE.read_text(encoding="utf-8"))
     return [(case["name"], Article.model_validate(case["article"])) for case in cases]
+
+
+# A tag name that runs a script wherever a theme prints tag names as HTML.
+TAG_INJECTION = "<img src=x onerror=\"window.__pwned='tag'\">"
+
+
+def field_articles() -> list[tuple[str, Article]]:
+    """Posts with the fields beyond the old archive's: Hexo's ``tags`` and the
+    ``archiver:`` mapping, hostile values included."""
+    base = hostile_articles()[0][1]
+    every = base.model_copy(
+        update={
+            "url": "https://news.example.com/1/792/792044.htm?from=rss&x=\"'<b>",
+            "canonical_url": "https://news.example.com/1/792/792044.htm",
+            "title": "每个字段都在：小米汽车",
+            "authors": ["随心", "null", 'It\'s "me"'],
+            "editor": "雪花",
+            "source": "快科技",
+            "tags": [
+                Tag(name="小米汽车", url="https://news.example.com/tag/xiaomiqiche.htm"),
+                Tag(name="C++ & <b>bold</b>"),
+                Tag(name='It\'s "quoted": yes'),
+                Tag(name=TAG_INJECTION, url="https://news.example.com/tag/x.htm?a=1&b=2"),
+            ],
+            "images": [
+                Image(
+                    url="https://img1.mydrivers.com/img/a.png", alt="图 'a'", width=600, height=400
+                ),
+                Image(url="https://img1.mydrivers.com/img/b.png"),
+            ],
+            "date_published_raw": "2022-07-29 16:51:41",
+            "description": "第一行\n第二行 {{ page.title }} #",
+            "language": "zh-CN",
+            "fetched_at": datetime(
+                2022, 7, 29, 17, 0, 5, 123456, tzinfo=timezone(timedelta(hours=8))
+            ),
+        }
+    )
+    no_date = base.model_copy(
+        update={
+            "url": "https://news.example.com/1/792/792045.htm",
+            "title": "没有发布时间：日期是抓取时间",
+            "date_published": None,
+            "fetched_at": datetime(2022, 8, 1, 3, 4, 5, tzinfo=UTC),
+            "tags": [Tag(name="小米汽车")],
+        }
+    )
+    tags_only = base.model_copy(
+        update={"url": None, "title": "只有标签", "tags": [Tag(name="标签"), Tag(name="MIUI 14")]}
+    )
+    return [("every-field", every), ("no-date", no_date), ("tags-only", tags_only)]
 
 
 def sample_articles() -> list[tuple[str, Article]]:
@@ -144,7 +196,7 @@ def _relative_source(root: Path, path: Path) -> str:
 
 def fill_archive(root: Path, *, demo: bool = True) -> tuple[dict[str, Entry], bool]:
     """The archive the Hexo tests build: demo crawl (if any), hostile posts,
-    samples; and whether the demo ran."""
+    posts with every field, samples; and whether the demo ran."""
     entries: dict[str, Entry] = {}
     demo_ran = demo and run_demo(root)
     if demo_ran:
@@ -153,7 +205,11 @@ def fill_archive(root: Path, *, demo: bool = True) -> tuple[dict[str, Entry], bo
             article = read_post(path.read_text(encoding="utf-8"))
             entries[source] = Entry(source, article, "demo", path.stem)
     with Archive(root) as archive:
-        groups = [("hostile", hostile_articles()), ("sample", sample_articles())]
+        groups = [
+            ("hostile", hostile_articles()),
+            ("fields", field_articles()),
+            ("sample", sample_articles()),
+        ]
         for group, items in groups:
             for name, article in items:
                 path = archive.write(article)
@@ -230,6 +286,57 @@ def _show(value: object) -> str:
     return value.isoformat() if isinstance(value, datetime) else repr(value)
 
 
+NAMESPACE_KEYS = {
+    "url", "canonical_url", "authors", "editor", "source", "tag_urls", "images",
+    "date_published_raw", "description", "language", "fetched_at",
+}  # fmt: skip
+
+
+def model_extras(article: Article) -> dict[str, Any]:
+    """The fields beyond the old archive's, as comparable values."""
+    tag_urls = [tag.url for tag in article.tags]
+    return {
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "authors": list(article.authors),
+        "editor": article.editor,
+        "source": article.source,
+        "tags": sorted({tag.name for tag in article.tags}),
+        "tag_urls": tag_urls if any(url is not None for url in tag_urls) else None,
+        "images": [image.model_dump() for image in article.images],
+        "date_published_raw": article.date_published_raw,
+        "description": article.description,
+        "language": article.language,
+        "fetched_at": article.fetched_at.astimezone(UTC) if article.fetched_at else None,
+    }
+
+
+def hexo_extras(post: dict[str, Any]) -> dict[str, Any]:
+    """The same fields as Hexo read them: its tags (Tag documents, by name)
+    and the ``archiver:`` mapping of the front matter."""
+    namespace = post.get("archiver") or {}
+    images = [
+        {
+            "url": i.get("url"),
+            "alt": i.get("alt", ""),
+            "width": i.get("width"),
+            "height": i.get("height"),
+        }
+        for i in namespace.get("images", [])
+    ]
+    found = {key: namespace.get(key) for key in NAMESPACE_KEYS}
+    found.update(
+        authors=namespace.get("authors", []),
+        tags=sorted(set(post["tags"])),
+        images=images,
+        fetched_at=_instant(namespace.get("fetched_at")),
+    )
+    unknown = sorted(set(namespace) - NAMESPACE_KEYS)
+    if unknown:
+        found["unknown archiver keys"] = unknown
+    return found
+
+
 def mismatches(entries: dict[str, Entry], hexo: dict[str, Any]) -> list[str]:
     """Every way Hexo's reading differs from our models, as `<source>: <field>: ...`."""
     found: list[str] = []
@@ -256,6 +363,8 @@ def mismatches(entries: dict[str, Entry], hexo: dict[str, Any]) -> list[str]:
         ]
         if not post["categories_linear"]:
             checks.append(("categories_linear", True, False))
+        want, got = model_extras(article), hexo_extras(post)
+        checks += [(key, want.get(key), got[key]) for key in got]
         for name, want, got in checks:
             if want != got:
                 found.append(f"{source}: {name}: expected {_show(want)}, Hexo read {_show(got)}")

@@ -4,7 +4,9 @@ Serves the Hexo site of ``tests/test_hexo.py`` on 127.0.0.1 and loads every
 post page in Debian's Chromium (``hexo/check_pages.js``, playwright-core).
 The heading must be the exact title, hostile ones included, with nothing
 executed; the body's first paragraph must be there; every ``<img>`` keeps
-``referrerpolicy="no-referrer"``. Screenshots go to ``artifacts/browser/``.
+``referrerpolicy="no-referrer"``; the post's tags are shown (hostile names
+as text), and a link to the original article follows the body when the
+article has a URL. Screenshots go to ``artifacts/browser/``.
 Needs node, npm and chromium (skips without them, fails in CI).
 """
 
@@ -28,9 +30,11 @@ import pytest
 from tests.hexo_support import (
     ARTIFACTS,
     HEXO_DIR,
+    TAG_INJECTION,
     BuiltSite,
     Entry,
     chromium_path,
+    field_articles,
     hostile_articles,
     node_env,
     read_hexo_posts,
@@ -196,6 +200,15 @@ def page_problems(entry: Entry, page: dict[str, Any], *, all_paragraphs: bool = 
             )
     if page["meta_referrer"] != "no-referrer":
         problems.append(f"{where}: meta referrer: {page['meta_referrer']!r}")
+    tags = sorted({tag.name for tag in entry.article.tags})
+    if sorted(set(page["tags"])) != tags or len(page["tags"]) != len(tags):
+        problems.append(f"{where}: tags: expected {tags!r}, page shows {page['tags']!r}")
+    url = entry.article.url
+    links = [{"href": url, "text": url, "paragraph": f"原文：{url}"}] if url else []
+    if page["source_links"] != links:
+        problems.append(
+            f"{where}: link to the original: expected {links}, got {page['source_links']}"
+        )
     return problems
 
 
@@ -233,6 +246,19 @@ def test_hostile_post_page(site: BuiltSite, pages: dict[str, Any], name: str) ->
     entry = _entry(site, f"hostile:{name}")
     problems = page_problems(entry, pages[entry.source])
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", [name for name, _ in field_articles()])
+def test_field_post_page(site: BuiltSite, pages: dict[str, Any], name: str) -> None:
+    """Tags and the link to the original article, hostile values included."""
+    entry = _entry(site, f"fields:{name}")
+    page = pages[entry.source]
+    problems = page_problems(entry, page)
+    assert not problems, "\n".join(problems)
+    assert page["tags"], "the post's tags are not on its page"
+    if name == "every-field":
+        assert TAG_INJECTION in page["tags"]  # shown as text, run nowhere (pwned is None)
+        assert page["pwned"] is None and not page["dialogs"]
 
 
 @pytest.mark.parametrize(

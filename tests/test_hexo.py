@@ -1,9 +1,11 @@
 """What we write is what Hexo reads: a real Hexo 7 site built around an archive.
 
 The archive: the demo crawl's posts (when ``archiver demo`` exists), the
-hostile posts of ``fixtures/hostile/`` and the six real samples re-rendered,
-all written by ``Archive.write``. ``hexo generate`` must run clean, and for
-every post Hexo's own reading (``hexo/read_posts.js``) must equal our model.
+hostile posts of ``fixtures/hostile/``, posts with every field of the model
+(``field_articles``) and the six real samples re-rendered, all written by
+``Archive.write``. ``hexo generate`` must run clean, and for every post Hexo's
+own reading (``hexo/read_posts.js``) must equal our model: title, dates,
+categories, Hexo's own tags and the ``archiver:`` mapping.
 Needs node and npm (skips without them, fails in CI).
 """
 
@@ -30,6 +32,7 @@ from tests.hexo_support import (
     NODE_MODULES,
     BuiltSite,
     build_site,
+    field_articles,
     hostile_articles,
     mismatches,
     node_env,
@@ -136,6 +139,7 @@ def test_hexo_generate_runs_clean(site: BuiltSite) -> None:
 @pytest.mark.hexo
 def test_archive_holds_every_kind_of_post(site: BuiltSite) -> None:
     assert len(site.by_origin("hostile:")) == len(hostile_articles())
+    assert len(site.by_origin("fields:")) == len(field_articles())
     if site.demo_ran:
         assert site.by_origin("demo"), "`archiver demo` exited 0 but wrote no posts"
     if SAMPLES.is_dir():

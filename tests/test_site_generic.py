@@ -578,7 +578,7 @@ def test_same_site() -> None:
         ('<link rel="next" href="/list/3">', "https://s.example/list/3"),
         ('<a href="/p/1">1</a><a href="?page=3" rel="next">›</a>', "https://s.example/list?page=3"),
         ('<a href="/list_3.html">下一页</a>', "https://s.example/list_3.html"),
-        ('<a href="/list/3">下一页 ></a>', None),
+        ('<a href="/list/3">下一页 ></a>', "https://s.example/list/3"),
         ('<a class="next" href="/list/3">Older</a>', "https://s.example/list/3"),
         ('<a href="/list/3">›</a>', "https://s.example/list/3"),
         (

@@ -233,7 +233,7 @@ class GenericSite(Site):
         if ld.broken:
             warnings.append("json-ld-broken")
         return Article(
-            url=url,
+            url=url or None,
             canonical_url=canonical,
             title=choice.title,
             authors=credits.authors,

@@ -192,7 +192,7 @@ class MyDrivers(Site):
         if description:
             found("description", clean_text(description[0].get("content")), "meta")
         return Article(
-            url=page.url,
+            url=page.url or None,
             fetched_at=page.fetched_at,
             warnings=list(page.warnings),
             field_sources=sources,
