@@ -83,7 +83,7 @@ hexo.extend.filter.register('after_post_render', data => {
   if (typeof url === 'string' && /^https?:\\/\\//i.test(url)) {
     const href = escapeHTML(url);
     const link = `<a href="${href}" rel="noopener nofollow">${href}</a>`;
-    data.content += `\\n<p data-x class="archiver-source">原文: ${link}</p>`;
+    data.content += `\\n<p class="archiver-source">原文：${link}</p>`;
   }
   return data;
 });
@@ -99,7 +99,7 @@ for (const name of ['tagcloud', 'list_tags']) {
       tags = this.site.tags;
     }
     options = Object.assign({}, options);
-    
+    if (!options.transform) options.transform = escapeHTML;
     return helper.call(this, tags, options);
   });
 }

@@ -6,9 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archiver.archive.ledger import PostRow
-from archiver.archive.names import title_key
-from archiver.archive.store import Archive, _iso, atomic_write, content_hash
+from archiver.archive.store import Archive, atomic_write, content_hash, ledger_row
 from archiver.errors import PostFormatError
 from archiver.post import read_post
 
@@ -42,10 +40,7 @@ def import_posts(folder: Path, archive: Archive) -> dict[str, object]:
             continue
         if not in_place:
             atomic_write(target, text, durable=archive.durable)
-        archive.ledger.put(
-            PostRow(relative, None, title_key(article.title), content_hash(article),
-                    _iso(article.date_published), _iso(article.date_modified))
-        )  # fmt: skip
+        archive.ledger.put(ledger_row(article, relative, None))
         imported += 1
     return {"imported": imported, "already_indexed": skipped, "broken": broken}
 
@@ -100,8 +95,7 @@ def check_archive(archive: Archive, *, fix: bool = False) -> CheckResult:
             continue
         if fix:
             archive.ledger.put(
-                PostRow(relative, row.url if row else None, title_key(article.title), digest,
-                        _iso(article.date_published), _iso(article.date_modified))
+                ledger_row(article, relative, row.url if row else None, digest)
             )  # fmt: skip
             result.fixed += 1
     for row in list(archive.ledger.rows()):

@@ -21,7 +21,7 @@ from archiver.errors import PostFormatError
 from archiver.models import Article
 from archiver.post import check_front_matter, read_post, render_post
 
-__all__ = ["Archive", "SaveResult", "atomic_write"]
+__all__ = ["Archive", "SaveResult", "atomic_write", "content_hash", "ledger_row"]
 
 Status = Literal["written", "updated", "unchanged"]
 
@@ -62,6 +62,18 @@ def content_hash(article: Article) -> str:
     for part in (article.title, article.lead_image or "", article.body_html):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     return digest.hexdigest()[:32]
+
+
+def ledger_row(article: Article, path: str, url: str | None, digest: str | None = None) -> PostRow:
+    """The ledger row of ``article``'s post at ``path`` (relative, with ``/``)."""
+    return PostRow(
+        path=path,
+        url=url,
+        title_key=title_key(article.title),
+        content_hash=digest or content_hash(article),
+        date_published=_iso(article.date_published),
+        date_modified=_iso(article.date_modified),
+    )
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -181,16 +193,7 @@ class Archive:
                 article, image_placeholder=self.image_placeholder, front_matter=self.front_matter
             )
             atomic_write(path, text, durable=self.durable)
-        self.ledger.put(
-            PostRow(
-                path=relative,
-                url=article.key_url,
-                title_key=title_key(article.title),
-                content_hash=digest,
-                date_published=_iso(article.date_published),
-                date_modified=_iso(article.date_modified),
-            )
-        )
+        self.ledger.put(ledger_row(article, relative, article.key_url, digest))
         for alias in {article.url, *aliases} - {article.key_url, None}:
             assert alias is not None
             self.ledger.add_alias(alias, relative)

@@ -62,7 +62,7 @@ def _entries(lines: list[str], first: int) -> list[_Entry]:
     for number, line in enumerate(lines, start=first):
         if not line.strip():
             continue
-        if line[0] in " -" and entries:
+        if line[0] in " \t-" and entries:
             entries[-1].children.append((number, line))
             continue
         match = KEY.match(line)
@@ -78,7 +78,7 @@ def _items(entry: _Entry) -> list[str]:
         raise PostFormatError(f"{entry.key} must be a list of ' - ' items", line=entry.line)
     out = []
     for number, line in entry.children:
-        item = ITEM.match(line.lstrip(" "))
+        item = ITEM.match(line.lstrip(" \t"))
         if not item:
             raise PostFormatError(f"expected a ' - ' item, got {line[:60]!r}", line=number)
         out.append(read_scalar(item.group(1) or "", number))
