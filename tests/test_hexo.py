@@ -74,6 +74,7 @@ def test_make_site_writes_a_hexo_site(tmp_path: Path) -> None:
     assert not any(name.startswith("hexo-cli") for name in package["dependencies"])
     script = (tmp_path / "scripts" / "archiver.js").read_text(encoding="utf-8")
     assert "process.env.TZ = hexo.config.timezone" in script
+    assert "register('after_post_render'" in script and 'class="archiver-source"' in script
     assert (tmp_path / "source" / "_posts").is_dir()
     assert not (tmp_path / "_config.volantis.yml").exists()
 

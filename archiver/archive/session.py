@@ -54,7 +54,7 @@ def open_session(
                     root,
                     image_placeholder=image_placeholder,
                     durable=durable,
-                    **({"front_matter": front_matter} if front_matter != "full" else {}),
+                    front_matter=front_matter,
                 )
                 repaired = archive.repair()
                 ledger = archive.ledger
