@@ -8,7 +8,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -115,6 +115,8 @@ def posts_of(root: Path, *, fetch_time: bool = False) -> dict[str, str]:
 # -- fixture cases: fixtures/sites/<site>/<case>/ --------------------------------
 
 SITE_FIXTURES = FIXTURES / "sites"
+FIXTURE_FETCHED_AT = datetime(2025, 1, 1, tzinfo=UTC)
+"""The fetch time of a fixture page whose ``meta.json`` gives none."""
 """One folder per case: ``page.html``, ``meta.json``, ``article.json``, ``post.md``
 (see ``tests/test_fixtures.py`` for the layout and the ``article.json`` schema)."""
 
@@ -176,9 +178,11 @@ class FixtureCase:
         return (self.folder / "page.html").read_bytes()
 
     @property
-    def fetched_at(self) -> datetime | None:
+    def fetched_at(self) -> datetime:
+        """When the page was fetched: ``meta.json``'s, else one fixed instant,
+        so that the expected post (which records it) never changes."""
         when = self.meta.get("fetched_at")
-        return datetime.fromisoformat(when) if when else None
+        return datetime.fromisoformat(when) if when else FIXTURE_FETCHED_AT
 
     @cached_property
     def expected(self) -> dict[str, Any]:

@@ -13,13 +13,14 @@ from archiver.errors import NotAnArticle
 from archiver.extraction.encoding import decode_html
 from archiver.extraction.generic.byline import read_byline
 from archiver.extraction.generic.jsonld import read_json_ld
+from archiver.extraction.generic.language import detect_language
 from archiver.extraction.generic.listing import (
     is_article_url,
     next_page_url,
     page_number,
     same_site,
 )
-from archiver.extraction.generic.metadata import detect_language, strip_site_suffix
+from archiver.extraction.generic.title import strip_site_suffix
 from archiver.extraction.generic.tree import parse_html
 from archiver.extraction.page import Page
 from archiver.models import Article

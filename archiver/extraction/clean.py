@@ -1,11 +1,13 @@
-"""Pure processors that clean what extraction reads off a page.
+"""The article body as the archive keeps it: ``clean_body``.
 
-Every site module and the generic extractor use these: ``clean_text`` for
-one-line fields, ``absolutize`` for URLs, ``clean_body`` for the article body
-(as the old archive kept it: absolute links, ``referrerpolicy`` on images, no
-scripts or handlers, entities as characters; ``clean_tree`` and
-``inner_html`` are its two halves), ``body_images`` and ``lead_image`` for
-the images. None of them changes its input.
+As the old archive kept its bodies: absolute links, ``referrerpolicy`` on
+images, no scripts or handlers, entities as characters; ``clean_tree`` and
+``inner_html`` are its two halves. None of them changes its input.
+
+Site modules import all their cleaning from here, so this module also gives
+``clean_text`` (one-line fields, from ``text``), ``absolutize`` (URLs, from
+``urls``), and ``body_images``, ``lead_image``, ``image_src`` and
+``is_junk_image`` (the images, from ``images``).
 """
 
 from __future__ import annotations
@@ -15,13 +17,20 @@ import html
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from archiver.models import Image
+from archiver.extraction.images import (
+    LAZY_ATTRS,
+    body_images,
+    image_src,
+    is_junk_image,
+    lead_image,
+)
+from archiver.extraction.text import clean_text
+from archiver.extraction.urls import absolutize
 
 __all__ = [
     "absolutize",
@@ -35,15 +44,8 @@ __all__ = [
     "lead_image",
 ]
 
-# C0 and C1 controls other than the whitespace ones (tab, LF, VT, FF, CR),
-# zero-width characters that only ever get in the way of a title, and lone
-# surrogates (from bad escapes), which no UTF-8 file can hold.
-_TEXT_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b\ufeff\ud800-\udfff]")
-_SPACES = re.compile(r"\s+")
 # In body HTML, newlines and tabs are layout and stay.
 _BODY_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# WHATWG URL parsing drops tabs and newlines anywhere in a URL.
-_URL_NOISE = re.compile("[\t\n\r]")
 
 _DROP_TAGS = frozenset(
     {
@@ -64,83 +66,12 @@ _DROP_TAGS = frozenset(
 )
 _URL_ATTRS = ("href", "src", "poster", "cite", "longdesc", "background", "action", "lowsrc")
 _SCRIPT_SCHEMES = ("javascript:", "vbscript:", "livescript:")
-# Where lazy-loading scripts keep the real image, most specific first.
-_LAZY_ATTRS = ("data-original", "data-src", "data-lazy-src", "data-actualsrc")
-_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|avif|jfif)(?:[?#]|$)", re.IGNORECASE)
-# Path words of images that are site furniture, not article content.
-_JUNK_WORDS = re.compile(
-    r"(?:^|[/_.-])(?:icons?|logos?|avatars?|spacer|blank|pixel|1x1|loading|lazy|placeholder"
-    r"|end_article|endimg|qrcode|erweima|share|emoji|face)(?:[/_.-]|$)",
-    re.IGNORECASE,
-)
-_NUMBER = re.compile(r"\s*(\d+)\s*(?:px)?\s*$", re.IGNORECASE)
-
-
-def clean_text(text: str | None) -> str:
-    """One line of text: entities decoded, controls removed, spaces collapsed.
-
-    NBSP, U+3000 and line breaks become one space; C0/C1 controls (U+0085
-    included), zero-width spaces and lone surrogates are removed; the ends
-    are trimmed.
-    """
-    if not text:
-        return ""
-    if "&" in text:
-        text = html.unescape(text)
-    text = _TEXT_CONTROLS.sub("", text)
-    return _SPACES.sub(" ", text).strip()
-
-
-def absolutize(url: str, base: str) -> str:
-    """``url`` resolved against the page URL ``base``.
-
-    A protocol-relative ``//host/x`` takes the scheme of ``base``; tabs and
-    newlines inside the URL are dropped and spaces encoded, as browsers do.
-    """
-    url = _URL_NOISE.sub("", url).strip()
-    if not url:
-        return url
-    return urljoin(base, url).replace(" ", "%20")
-
-
-def _int_attr(element: HtmlElement, *names: str) -> int | None:
-    for name in names:
-        match = _NUMBER.match(element.get(name) or "")
-        if match and int(match.group(1)) > 0:
-            return int(match.group(1))
-    return None
-
-
-def image_src(img: HtmlElement) -> str:
-    """The URL an ``<img>`` really shows: lazy attributes first, then src, then srcset."""
-    for name in _LAZY_ATTRS:
-        value = (img.get(name) or "").strip()
-        if value and not value.startswith("data:"):
-            return value
-    src = (img.get("src") or "").strip()
-    if src and not src.startswith("data:"):
-        return src
-    srcset = img.get("data-srcset") or img.get("srcset") or ""
-    best, best_size = "", -1.0
-    for candidate in srcset.split(","):
-        parts = candidate.split()
-        if not parts:
-            continue
-        size = 0.0
-        if len(parts) > 1:
-            try:
-                size = float(parts[1].rstrip("wxWX"))
-            except ValueError:
-                size = 0.0
-        if size > best_size:
-            best, best_size = parts[0], size
-    return best or src
 
 
 def _clean_element(element: HtmlElement, base_url: str) -> None:
     if element.tag == "img":
         src = image_src(element)
-        for name in (*_LAZY_ATTRS, "srcset", "data-srcset", "sizes", "loading"):
+        for name in (*LAZY_ATTRS, "srcset", "data-srcset", "sizes", "loading"):
             element.attrib.pop(name, None)
         if src:
             element.set("src", src)
@@ -171,13 +102,6 @@ def _as_element(body: HtmlElement | str) -> HtmlElement:
         )
         return element
     return copy.deepcopy(body)
-
-
-def _fragment(body: HtmlElement | str) -> HtmlElement:
-    if isinstance(body, str):
-        element: HtmlElement = lxml.html.fragment_fromstring(body, create_parent="div")
-        return element
-    return body
 
 
 def _remove(element: HtmlElement) -> None:
@@ -264,71 +188,3 @@ def clean_body(
     no C0/C1 controls. Leading and trailing whitespace is trimmed.
     """
     return inner_html(clean_tree(body, base_url, drop_selectors=drop_selectors)).strip()
-
-
-def is_junk_image(url: str, width: int | None = None, height: int | None = None) -> bool:
-    """True for images that are not article content: icons, logos, 1x1, ``data:``..."""
-    if not url or url.startswith("data:"):
-        return True
-    if (width is not None and width <= 2) or (height is not None and height <= 2):
-        return True
-    if width is not None and height is not None and width <= 40 and height <= 40:
-        return True
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if host.startswith(("icon.", "icons.")):
-        return True
-    return _JUNK_WORDS.search(parts.path) is not None
-
-
-def body_images(
-    body: HtmlElement | str, base_url: str, *, include_junk: bool = False
-) -> list[Image]:
-    """The images of ``body`` in order, one per URL.
-
-    The URL is the full-size file when the ``<img>`` is wrapped in a link to
-    an image, else its (lazy-resolved) source; width and height come from
-    ``w``/``h`` or ``width``/``height``. Icons, logos and the like are left
-    out unless ``include_junk``; ``data:`` URIs always are.
-    """
-    root = _fragment(body)
-    images: list[Image] = []
-    seen: set[str] = set()
-    for img in root.iter("img"):
-        src = absolutize(image_src(img), base_url)
-        if not src.lower().startswith(("http://", "https://")):
-            continue
-        width = _int_attr(img, "w", "width", "data-w")
-        height = _int_attr(img, "h", "height", "data-h")
-        if not include_junk and is_junk_image(src, width, height):
-            continue
-        url = src
-        link = next((a for a in img.iterancestors("a")), None)
-        if link is not None:
-            href = absolutize(link.get("href") or "", base_url)
-            if href.lower().startswith(("http://", "https://")) and _IMAGE_FILE.search(href):
-                url = href
-        if url in seen:
-            continue
-        seen.add(url)
-        images.append(Image(url=url, alt=clean_text(img.get("alt")), width=width, height=height))
-    return images
-
-
-def lead_image(body: HtmlElement | str, base_url: str) -> str | None:
-    """The post's lead image: the source, as shown, of the first content image.
-
-    The old archive's ``headimg`` was the ``src`` of the body's first
-    ``<img>`` (the small version, not the full-size link); icons, logos, 1x1
-    pixels, ``data:`` URIs and end-of-article marks are skipped.
-    """
-    root = _fragment(body)
-    for img in root.iter("img"):
-        src = absolutize(image_src(img), base_url)
-        if not src.lower().startswith(("http://", "https://")):
-            continue
-        width = _int_attr(img, "w", "width", "data-w")
-        height = _int_attr(img, "h", "height", "data-h")
-        if not is_junk_image(src, width, height):
-            return src
-    return None

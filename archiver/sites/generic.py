@@ -17,38 +17,39 @@ from archiver.errors import NotAnArticle
 from archiver.extraction.clean import body_images, clean_body, clean_text
 from archiver.extraction.dates import BEIJING
 from archiver.extraction.encoding import text_warnings
-from archiver.extraction.generic.body import BodyChoice, Scan, find_body, prune_body, scan_page
+from archiver.extraction.generic.body import BodyChoice, Scan, find_body, scan_page
 from archiver.extraction.generic.byline import read_byline
+from archiver.extraction.generic.credits import extract_credits
+from archiver.extraction.generic.dates_found import extract_date_modified, extract_date_published
 from archiver.extraction.generic.fields import (
     extract_canonical_url,
-    extract_credits,
-    extract_date_modified,
-    extract_date_published,
     extract_description,
-    extract_lead_image,
     extract_site_name,
-    extract_tags,
 )
 from archiver.extraction.generic.jsonld import read_json_ld
+from archiver.extraction.generic.language import detect_language
+from archiver.extraction.generic.lead_image import extract_lead_image
 from archiver.extraction.generic.listing import (
     article_links,
     is_article_url,
     next_page_url,
     page_number,
 )
-from archiver.extraction.generic.metadata import (
-    MetaTags,
-    TitleChoice,
-    detect_language,
+from archiver.extraction.generic.metadata import MetaTags, read_meta
+from archiver.extraction.generic.page_text import (
     element_lines,
-    headline_before,
     last_lines,
-    pick_title,
-    read_meta,
     squeeze,
-    strip_site_suffix,
     text_after,
     text_before,
+)
+from archiver.extraction.generic.prune import prune_body
+from archiver.extraction.generic.tags import extract_tags
+from archiver.extraction.generic.title import (
+    TitleChoice,
+    headline_before,
+    pick_title,
+    strip_site_suffix,
 )
 from archiver.extraction.generic.tree import parse_html, strip_code, text_of
 from archiver.extraction.page import Page

@@ -10,15 +10,12 @@ adjust the best candidates. The work is bounded by ``MAX_ELEMENTS``.
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 
-from lxml import etree
-
 from archiver.extraction.generic.tree import Element, text_of
 
-__all__ = ["BodyChoice", "find_body", "prune_body"]
+__all__ = ["BodyChoice", "find_body"]
 
 MAX_ELEMENTS = 150_000
 """Work cap: elements scored; a 20 MB page costs no more than this many."""
@@ -27,7 +24,7 @@ _NEAR_LEVELS = 5
 _NEAR_BONUS = 1.5
 _MAX_FACTOR = 1.3 * _NEAR_BONUS  # the best weight times the bonus
 
-_SKIP = frozenset(
+NOT_BODY_TAGS = frozenset(
     {
         "script",
         "style",
@@ -85,19 +82,18 @@ _NOT_CONTAINERS = frozenset(
 )
 _FACTORS = (1.0, 0.95, 0.5)
 _PUNCTUATION = re.compile("[，。！？；、,!?;：:]")
-_NEGATIVE = re.compile(
+NEGATIVE_NAMES = re.compile(
     r"comment|footer|foot|sidebar|side-|side_|widget|share|social|related|recommend|relate"
     r"|hot|rank|nav|menu|banner|advert|\bad\b|ad-|ads|sponsor|promo|login|copyright|breadcrumb"
     r"|tags?\b|pager|pagination|popup|modal|toolbar|subscribe|author-info|disclaimer|statement"
     r"|jubao|report|qrcode|erweima|more|list",
     re.IGNORECASE,
 )
-_POSITIVE = re.compile(
+POSITIVE_NAMES = re.compile(
     r"article|content|post|entry|text|body|main|story|detail|artibody|news_txt|txt|zw|zhengwen"
     r"|rich_media|cont|con_",
     re.IGNORECASE,
 )
-_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
 @dataclass
@@ -117,9 +113,9 @@ def _weight(element: Element) -> float:
     if not names.strip():
         return 0.0
     weight = 0.0
-    if _NEGATIVE.search(names):
+    if NEGATIVE_NAMES.search(names):
         weight -= 0.3
-    if _POSITIVE.search(names):
+    if POSITIVE_NAMES.search(names):
         weight += 0.3
     return weight
 
@@ -130,14 +126,6 @@ _HEADINGS = frozenset({"h1", "h2", "h3"})
 
 def _visible_length(text: str) -> int:
     return len(text) - sum(text.count(c) for c in _WHITESPACE)
-
-
-def _own_text(element: Element) -> str:
-    parts = [element.text or ""]
-    for child in element:
-        if child.tail:
-            parts.append(child.tail)
-    return "".join(parts)
 
 
 def _text_stats(element: Element) -> tuple[int, int]:
@@ -218,7 +206,7 @@ def scan_page(root: Element) -> Scan:
                 headings.append(element)
         # Length first, inline: most texts are the whitespace between tags.
         text = element.text
-        if text and len(text) >= 10 and tag not in _SKIP:
+        if text and len(text) >= 10 and tag not in NOT_BODY_TAGS:
             _add(scores, element, text)
         tail = element.tail
         if tail and len(tail) >= 10:
@@ -248,7 +236,7 @@ def find_body(scan: Scan, headline: Element | None = None) -> BodyChoice | None:
     near = set(_ancestors(headline, _NEAR_LEVELS)) if headline is not None else set()
     best: BodyChoice | None = None
     for element, raw in ranked[:_TOP_CANDIDATES]:
-        if element.tag in _SKIP:
+        if element.tag in NOT_BODY_TAGS:
             continue
         if element.tag in {"body", "html"}:
             raw *= 0.5
@@ -262,69 +250,3 @@ def find_body(scan: Scan, headline: Element | None = None) -> BodyChoice | None:
         if best is None or final > best.score:
             best = BodyChoice(element, total - linked, density, final)
     return best
-
-
-def _subtree_stats(root: Element) -> dict[Element, tuple[int, int]]:
-    """(text, link text) of every element under ``root``, in one post-order pass."""
-    stats: dict[Element, tuple[int, int]] = {}
-    for event, node in etree.iterwalk(root, events=("end",)):
-        del event
-        if not isinstance(node.tag, str) or node.tag in _SKIP:
-            stats[node] = (0, 0)
-            continue
-        own = _own_text(node)
-        total = len(own) - own.count(" ") - own.count("\n") - own.count("\t")
-        linked = total if node.tag == "a" else 0
-        for child in node:
-            child_total, child_linked = stats.get(child, (0, 0))
-            total += child_total
-            linked += child_total if node.tag == "a" else child_linked
-        stats[node] = (total, linked)
-    return stats
-
-
-def prune_body(element: Element, drop: list[Element] | None = None) -> Element:
-    """A copy of ``element`` without navigation, link lists, hidden and junk blocks.
-
-    ``drop`` names elements of the original tree to leave out (the headline,
-    the byline line...).
-    """
-    marker = "data-archiver-drop"
-    marked = []
-    for node in drop or []:
-        if node is not element and node.getparent() is not None:
-            node.set(marker, "1")
-            marked.append(node)
-    try:
-        body = copy.deepcopy(element)
-    finally:
-        for node in marked:
-            del node.attrib[marker]
-    stats = _subtree_stats(body)
-    doomed: list[Element] = []
-    for node in body.iterdescendants():
-        if not isinstance(node.tag, str):
-            continue
-        if node.get(marker) or node.tag in _SKIP or _HIDDEN.search(node.get("style") or ""):
-            doomed.append(node)
-            continue
-        if node.tag in {"div", "ul", "ol", "table", "section", "dl", "p", "span"}:
-            names = f"{node.get('class') or ''} {node.get('id') or ''}"
-            total, linked = stats.get(node, (0, 0))
-            density = linked / total if total else 0.0
-            if (density > 0.5 and total < 400) or (
-                _NEGATIVE.search(names) and not _POSITIVE.search(names) and density > 0.2
-            ):
-                doomed.append(node)
-    for node in doomed:
-        parent = node.getparent()
-        if parent is None:
-            continue
-        if node.tail:
-            previous = node.getprevious()
-            if previous is not None:
-                previous.tail = (previous.tail or "") + node.tail
-            else:
-                parent.text = (parent.text or "") + node.tail
-        parent.remove(node)
-    return body

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from archiver.extraction.clean import clean_text
+from archiver.extraction.text import clean_text
 
 __all__ = ["Byline", "clean_person", "clean_source", "labelled_values", "read_byline"]
 

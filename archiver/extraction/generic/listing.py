@@ -14,8 +14,9 @@ import re
 from collections.abc import Callable
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
-from archiver.extraction.clean import absolutize, clean_text
 from archiver.extraction.generic.tree import Element, text_of
+from archiver.extraction.text import clean_text
+from archiver.extraction.urls import absolutize
 
 __all__ = [
     "article_links",
