@@ -93,7 +93,7 @@ archiver:
   date_published_raw: '2022-07-29 16:51:41'
   description: "第一行\\n第二行 'quoted'"
   language: 'zh-CN'
-  fetched_at: '2022-07-29T17:00:05.123456+08:00'
+  fetched_at: '2022-07-29T09:00:05.123456+00:00'
 ---
 
 <div>   \n<p>正文</p>  \n</div>
@@ -186,6 +186,8 @@ def test_missing_publication_date_reads_back_as_the_fetch_time() -> None:
 def test_raw_date_of_an_old_post() -> None:
     """``date_published_raw``: from ``archiver:``; else an old post's date line
     when it is not how we write dates (the feed's own text); else None."""
+    if not SAMPLES.is_dir():  # third-party data: read from ../shared, skipped when absent
+        pytest.skip(f"no samples at {SAMPLES}")
     seed = read_post((SAMPLES / "mydrivers-2022-07-seed.md").read_text(encoding="utf-8"))
     assert seed.date_published_raw is None
     old = render_post(without_new_fields(FULL)).replace(
@@ -253,7 +255,7 @@ def _line_of(text: str, start: str) -> int:
         ("  language: 'zh-CN'", "  language: 'zh-CN'\n  language: 'en'", "  language: 'en'",
          "twice"),
         ("  authors:\n", "  authors: 'x'\n", "   - '随心'", "expected 'key: value'"),
-        ("fetched_at: '2022-07-29T17:00:05.123456+08:00'", "fetched_at: '2022-07-29T17:00:05'",
+        ("fetched_at: '2022-07-29T09:00:05.123456+00:00'", "fetched_at: '2022-07-29T17:00:05'",
          "  fetched_at", "naive"),
         ("archiver:\n", "archiver: x\n", "archiver:", "mapping"),
         ("tags:\n", "tags: 小米\n", "tags:", "list"),
@@ -392,7 +394,7 @@ def expected_yaml(article: Article) -> tuple[list[str] | None, dict[str, Any] | 
         if getattr(article, key) is not None:
             found[key] = getattr(article, key)
     if article.fetched_at is not None:
-        found["fetched_at"] = article.fetched_at.isoformat()
+        found["fetched_at"] = article.fetched_at.astimezone(UTC).isoformat()
     return [tag.name for tag in article.tags] or None, found or None
 
 

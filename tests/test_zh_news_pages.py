@@ -180,7 +180,8 @@ _cache: dict[str, Article | NotAnArticle] = {}
 
 
 def _data() -> Path:
-    need(ZH_PAGES.is_dir(), f"the real pages are not at {ZH_PAGES}")
+    if not ZH_PAGES.is_dir():  # third-party data: read from ../shared, skipped when absent
+        pytest.skip(f"the real pages are not at {ZH_PAGES}")
     return ZH_PAGES
 
 

@@ -82,7 +82,8 @@ def _archiver(article: Article) -> list[str]:
     scalar("description", article.description)
     scalar("language", article.language)
     if article.fetched_at is not None:
-        scalar("fetched_at", article.fetched_at.isoformat())
+        # In UTC: an offset that is not whole seconds has no ISO 8601 form.
+        scalar("fetched_at", article.fetched_at.astimezone(UTC).isoformat())
     return ["archiver:", *lines] if lines else []
 
 
