@@ -29,7 +29,7 @@ from archiver.extraction.page import Page
 from archiver.models import Article
 from archiver.sites.generic import GenericSite
 
-from .support import ZH_PAGES, need
+from .support import ZH_PAGES
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
