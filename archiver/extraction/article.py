@@ -31,7 +31,7 @@ from pydantic import ValidationError
 
 from archiver.errors import ArchiverError, ExtractionError, InvalidArticle, NotAnArticle
 from archiver.extraction.page import Page
-from archiver.models import Article
+from archiver.models import Article, has_control_chars
 from archiver.options import Options
 
 if TYPE_CHECKING:
@@ -172,14 +172,18 @@ def extract_pages(
     aliases = tuple(
         dict.fromkeys(u for u in (article.canonical_url, article.url, link) if u and u != key)
     )
-    try:
-        # Validated again: the run's options and the feed's values join the page's.
-        merged = Article.model_validate({**dict(article), **update})
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(map(str, first["loc"])) or "article"
-        raise InvalidArticle(where, first["msg"], url=first_page.url) from exc
-    return Extracted(merged, aliases)
+    # What joins the page's fields from outside (options, listing, feed) is
+    # checked as the model checks it; the rest was validated by the site module.
+    names = [("categories", name) for name in categories]
+    if update.get("site_name") is not None:
+        names.append(("site_name", update["site_name"]))
+    for field_name, name in names:
+        if has_control_chars(name) or not name.strip():
+            raise InvalidArticle(field_name, f"unusable name {name!r}", url=first_page.url)
+    published = update.get("date_published")
+    if published is not None and published.utcoffset() is None:
+        raise InvalidArticle("date_published", "naive datetime", url=first_page.url)
+    return Extracted(article.model_copy(update=update), aliases)
 
 
 def extract_article(
