@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.archive.lock import ArchiveLocked
+from archiver.errors import ArchiveUnavailable
 
 __all__ = ["main"]
 
@@ -108,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ArchiveLocked as exc:
         print(f"archiver: {exc}", file=sys.stderr)
         return 3
-    except (ValueError, LookupError, FileExistsError) as exc:
+    except (ValueError, LookupError, FileExistsError, ArchiveUnavailable) as exc:
         print(f"archiver: {exc}", file=sys.stderr)
         return 2
 
@@ -181,7 +182,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _maintenance(args: argparse.Namespace) -> int:
     from archiver.archive import Archive
     from archiver.archive.lock import ArchiveLock
-    from archiver.archive.maintenance import check_archive, import_posts
+    from archiver.archive.maintenance import check_archive, import_posts, open_for_check
 
     folder = Path(args.folder)
     if not folder.is_dir():
@@ -195,7 +196,7 @@ def _maintenance(args: argparse.Namespace) -> int:
         for item in result["broken"]:  # type: ignore[attr-defined]
             print(f"  unreadable: {item['path']}: {item['reason']}")
         return 1 if result["broken"] else 0
-    with ArchiveLock(folder), Archive(folder) as archive:
+    with ArchiveLock(folder), open_for_check(folder, fix=args.fix) as archive:
         found = check_archive(archive, fix=args.fix)
     print(f"{found.posts} posts checked")
     for label, items in (("unreadable", found.unreadable), ("not in ledger", found.not_in_ledger),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 __all__ = [
+    "ArchiveUnavailable",
     "ArchiverError",
     "BadInput",
     "ExtractionError",
@@ -79,4 +80,13 @@ class ExtractionError(ArchiverError):
     def __init__(self, message: str, *, url: str | None = None) -> None:
         self.reason = "extraction"
         self.url = url
+        super().__init__(message)
+
+
+class ArchiveUnavailable(ArchiverError):
+    """The archive cannot be opened for writing: a read-only folder, no space,
+    a corrupt ledger (``corrupt_ledger``: ``archiver check --fix`` rebuilds it)."""
+
+    def __init__(self, message: str, *, corrupt_ledger: bool = False) -> None:
+        self.corrupt_ledger = corrupt_ledger
         super().__init__(message)

@@ -20,9 +20,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from archiver.errors import BadInput
 
-__all__ = ["FRONT_MATTERS", "Options"]
+__all__ = ["DEFAULT_MAX_PAGES", "FRONT_MATTERS", "Options"]
 
 FRONT_MATTERS = ("full", "classic")
+DEFAULT_MAX_PAGES = 1000
 
 
 def _bad(name: str, message: str) -> BadInput:
@@ -58,6 +59,13 @@ def _int(name: str, value: Any, *, least: int) -> int | None:
     if number < least:
         raise _bad(name, f"must be {least} or more, got {number}")
     return number
+
+
+def _max_pages(value: Any) -> int | None:
+    number = _int("max_pages", value, least=0)
+    if number is None:
+        return DEFAULT_MAX_PAGES
+    return number or None  # 0: no limit
 
 
 def _since(value: Any) -> datetime | None:
@@ -104,8 +112,9 @@ class Options:
     """The archive: a Hexo site folder. Unset, nothing is written."""
     site: str | None = None
     """Force a site module by name (mirrors, local copies)."""
-    max_pages: int | None = None
-    """Follow at most this many pages of a listing; None (or 0 given) for no limit."""
+    max_pages: int | None = DEFAULT_MAX_PAGES
+    """Follow at most this many pages of a listing (default 1,000: a listing whose
+    every page links a new next page would go on forever); None (0 given) for no limit."""
     since: datetime | None = None
     """Leave out articles published before this instant."""
     refresh: bool = False
@@ -147,7 +156,7 @@ class Options:
         return cls(
             output=Path(output) if output else None,
             site=_text(get("site")),
-            max_pages=_int("max_pages", get("max_pages"), least=0) or None,
+            max_pages=_max_pages(get("max_pages")),
             since=_since(get("since")),
             refresh=_bool("refresh", get("refresh")),
             categories=_categories(get("categories")),
@@ -178,6 +187,8 @@ class Options:
                 value = value.isoformat()
             elif isinstance(value, tuple):
                 value = "/".join(value)
+            elif f.name == "max_pages" and value is None:
+                value = 0  # no limit, as parse reads it
             out[_setting(f.name)] = value
         return out
 

@@ -21,7 +21,9 @@ object a line (``url``, ``field``, ``reason``, ``time``), and into the stats
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
@@ -198,7 +200,10 @@ class ArchivePipeline:
 
     def url_failed(self, url: str, reason: str, retry: bool, found: Found) -> None:
         if retry and self.session is not None:
-            self.session.archive.ledger.record_failure(url, reason, found.to_json())
+            try:
+                self.session.archive.ledger.record_failure(url, reason, found.to_json())
+            except sqlite3.Error:  # the ledger cannot be written (disk full): the report
+                self.crawler.stats.inc_value("archiver/ledger_write_failed")  # still lists it
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, dict) and "error" in item and "article" not in item:
@@ -209,14 +214,24 @@ class ArchivePipeline:
         aliases = item.aliases if isinstance(item, ArticlePages) else ()
         if isinstance(item, dict):
             aliases = tuple(item.get("aliases", ()))
-        result = self.session.archive.save(article, mark_updated=True, aliases=aliases)
+        try:
+            result = self.session.archive.save(article, mark_updated=True, aliases=aliases)
+        except (OSError, sqlite3.Error) as exc:
+            # No space, no permission, a read-only file system, a broken ledger:
+            # the article fails with the reason, and the next run writes it.
+            why = getattr(exc, "strerror", None) or str(exc)
+            self.crawler.stats.inc_value("archiver/write_failed")
+            found = item.found if isinstance(item, ArticlePages) else None
+            report_failure(self.crawler, _url_of(item), f"write failed: {why}", found=found)
+            raise _quiet_drop(f"{_url_of(item)}: write failed: {why}") from None
         self.crawler.stats.inc_value(f"archiver/articles_{result.status}")
         if article.key_url:
             self.session.known_urls.add(article.key_url)
         ledger = self.session.archive.ledger
-        for url in {_url_of(item), article.url, *aliases} - {None, "?"}:
-            assert url is not None
-            ledger.clear_failure(url)
+        with contextlib.suppress(sqlite3.Error):  # written; a stale failure row is harmless
+            for url in {_url_of(item), article.url, *aliases} - {None, "?"}:
+                assert url is not None
+                ledger.clear_failure(url)
         self._count_fields(article)
         return item
 

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from archiver.archive.session import close_session, open_session
+from archiver.errors import ArchiverError
 from archiver.options import Options
 from archiver.report import COUNTS
 
@@ -80,12 +81,19 @@ def run_crawls(
             names = ", ".join(sorted(loader.list()))
             raise LookupError(f"no spider {item.spider!r}; spiders: {names}")
     started = time.monotonic()
-    session = open_session(
-        first.output,
-        image_placeholder=first.image_placeholder,
-        durable=first.fsync,
-        front_matter=first.front_matter,
-    )
+    try:
+        session = open_session(
+            first.output,
+            image_placeholder=first.image_placeholder,
+            durable=first.fsync,
+            front_matter=first.front_matter,
+        )
+    except ArchiverError as exc:  # locked, read-only, corrupt ledger: nothing ran
+        if first.report:
+            empty = _empty_report(first, f"the run did not start: {exc}")
+            empty["finish_reason"] = "not-started"
+            _write_json(first.report, empty)
+        raise
     try:
         process = CrawlerProcess(base)
         crawlers = []

@@ -34,6 +34,20 @@ LOG_LEVEL = "INFO"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 HTTPERROR_ALLOW_ALL = False
 
+DOWNLOADER_MIDDLEWARES = {
+    # Redirects and meta refreshes stay on the site; robots.txt that cannot be
+    # read means "disallow"; Retry-After is honoured (archiver.middlewares).
+    "archiver.middlewares.SiteBoundaryMiddleware": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "archiver.middlewares.StrictRobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "archiver.middlewares.RetryAfterMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "archiver.middlewares.HeadMetaRefreshMiddleware": 580,
+}
+ARCHIVER_RETRY_AFTER_MAX = 600
+"""Longest Retry-After (seconds) waited for; past it the URL fails and a later run retries it."""
+
 ITEM_PIPELINES = {
     "archiver.pipelines.ExtractionPipeline": 50,
     "archiver.pipelines.ValidationPipeline": 100,
@@ -47,8 +61,8 @@ ARCHIVER_OUTPUT = None
 """The archive root (a Hexo site folder). Unset, the pipelines are off: nothing is written."""
 ARCHIVER_SITE = None
 """Force a site module by name (for mirrors and local copies)."""
-ARCHIVER_MAX_PAGES = None
-"""Stop following a listing's pagination after this many pages."""
+ARCHIVER_MAX_PAGES = 1000
+"""Stop following a listing's pagination after this many pages (0: no limit)."""
 ARCHIVER_SINCE = None
 """Stop at articles published before this date (ISO 8601)."""
 ARCHIVER_REFRESH = False

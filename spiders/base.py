@@ -30,6 +30,7 @@ from archiver.extraction import make_page
 from archiver.extraction.article import Found
 from archiver.extraction.page import Page
 from archiver.items import ArticlePages, response_headers
+from archiver.middlewares import netloc_of
 from archiver.options import OPTION_NAMES, Options
 from archiver.signals import report_failure
 from archiver.sites import Site, get_site, site_for_url
@@ -57,6 +58,13 @@ class ArchiveSpider(scrapy.Spider):
         self.urls = _as_list(url)
         self.seen: set[str] = set()
         self.started_listings: list[str] = []
+        self.incomplete: set[str] = set()
+        """Start URLs whose chain stopped early (page limit, --since, a repeated
+        page): not marked finished, so the next run walks on past known pages."""
+        self.chains: dict[str, tuple[set[str], tuple[str, ...]]] = {}
+        """Per start URL: the listing pages seen, and the last page's article links."""
+        self.allowed_hosts: set[str] = set()
+        """Hosts (netlocs) this crawl fetches from: redirects may not leave them."""
         self.listings: dict[str, ListingPage] = {}
         self.session: ArchiveSession | None = None
 
@@ -97,6 +105,10 @@ class ArchiveSpider(scrapy.Spider):
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"archiver/{key}", n)
 
+    def allow(self, url: str) -> None:
+        """``url``'s host is one of this crawl's: redirects may lead there."""
+        self.allowed_hosts.add(netloc_of(url))
+
     def fail(
         self, url: str, reason: str, *, retry: bool = True, found: Found | None = None
     ) -> None:
@@ -128,6 +140,8 @@ class ArchiveSpider(scrapy.Spider):
             raise ValueError(f"spider {self.name!r} needs a start URL (-a url=...)")
         ledger = self.session.archive.ledger if self.session else None
         for url in urls:
+            self.allow(url)
+            self.allowed_hosts.update(self.site(url).hosts)
             if self.site(url).is_article_url(url):
                 request = self.article_request(url, None, force=True)
                 if request is not None:
@@ -137,7 +151,7 @@ class ArchiveSpider(scrapy.Spider):
                 self.started_listings.append(url)
                 if resuming:
                     self.logger.info("resuming the unfinished crawl of %s", url)
-                yield self.listing_request(url, 1, None, resuming=resuming)
+                yield self.listing_request(url, 1, None, resuming=resuming, start=url)
         yield from self.retry_requests()
 
     def retry_requests(self) -> Iterator[Request]:
@@ -155,13 +169,14 @@ class ArchiveSpider(scrapy.Spider):
     # ------------------------------------------------------------ listings
 
     def listing_request(
-        self, url: str, number: int, tag: str | None, *, resuming: bool = False
+        self, url: str, number: int, tag: str | None, *, resuming: bool = False, start: str = ""
     ) -> Request:
+        self.allow(url)
         return Request(
             url,
             callback=self.parse_listing,
             errback=self.listing_failed,
-            cb_kwargs={"number": number, "tag": tag, "resuming": resuming},
+            cb_kwargs={"number": number, "tag": tag, "resuming": resuming, "start": start or url},
             dont_filter=True,
         )
 
@@ -170,11 +185,17 @@ class ArchiveSpider(scrapy.Spider):
         # Marked here, not in closed(): the pipelines have closed the archive by then.
         if self.session is not None:
             for url in self.started_listings:
-                self.session.archive.ledger.finish_crawl(url)
+                if url not in self.incomplete:
+                    self.session.archive.ledger.finish_crawl(url)
             self.started_listings = []
 
     def parse_listing(
-        self, response: Response, number: int, tag: str | None, resuming: bool = False
+        self,
+        response: Response,
+        number: int,
+        tag: str | None,
+        resuming: bool = False,
+        start: str = "",
     ) -> Iterator[Any]:
         self.count("pages_fetched")
         site = self.site(response.url)
@@ -185,8 +206,15 @@ class ArchiveSpider(scrapy.Spider):
             self.fail(response.url, f"listing: {type(exc).__name__}: {exc}", retry=False)
             return
         current = ListingPage(
-            response.url, number, tag or listing.title, listing.next_page, resuming=resuming
+            response.url,
+            number,
+            tag or listing.title,
+            listing.next_page,
+            resuming=resuming,
+            start=start or response.url,
         )
+        if self._repeated(current, tuple(listing.article_urls)):
+            return
         titles = link_titles(page) if self.session and self.session.has_urlless_posts else {}
         requests = []
         for url in listing.article_urls:
@@ -212,11 +240,29 @@ class ArchiveSpider(scrapy.Spider):
             return
         if self.options.max_pages is not None and page.number >= self.options.max_pages:
             self.count("stopped/max_pages")
+            self.incomplete.add(page.start)
             return
         if self.options.since is not None and not page.recent:
             self.count("stopped/since")
+            self.incomplete.add(page.start)
             return
-        yield self.listing_request(page.next_url, page.number + 1, page.tag, resuming=page.resuming)
+        yield self.listing_request(
+            page.next_url, page.number + 1, page.tag, resuming=page.resuming, start=page.start
+        )
+
+    def _repeated(self, page: ListingPage, links: tuple[str, ...]) -> bool:
+        """True when this listing page was seen already in its chain, or gives
+        the same article links as the page before it: the listing keeps coming
+        back (a calendar, a broken pager), so the chain stops here."""
+        seen, last = self.chains.setdefault(page.start, (set(), ()))
+        key = page.url.split("#", 1)[0]
+        repeated = key in seen or (page.number > 1 and bool(links) and links == last)
+        seen.add(key)
+        self.chains[page.start] = (seen, links)
+        if repeated:
+            self.logger.info("stop at %s: the listing repeats itself", page.url)
+            self.count("stopped/repeated_page")
+        return repeated
 
     def listing_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
@@ -270,6 +316,7 @@ class ArchiveSpider(scrapy.Spider):
             self.count("articles_known")
             return None
         self.count("articles_requested")
+        self.allow(url)
         if listing is not None:
             self.listings[listing.url] = listing
             found = listing.found(url)

@@ -23,6 +23,7 @@ class FeedSpider(ArchiveSpider):
         if not self.urls:
             raise ValueError("the feed spider needs a feed URL (-a url=...)")
         for url in self.urls:
+            self.allow(url)
             yield Request(url, callback=self.parse_feed, errback=self.listing_failed,
                           dont_filter=True)  # fmt: skip
         yield from self.retry_requests()

@@ -25,6 +25,8 @@ class ListingPage:
     recent: bool = False
     done: bool = False
     resuming: bool = False
+    start: str = ""
+    """The start URL of the chain this page belongs to."""
     """The last crawl from this start URL did not finish: known pages do not stop it."""
     feed_title: str | None = None
     """A feed's title: the post's site category and author, as in the old archive."""
@@ -44,7 +46,12 @@ class ListingPage:
 
 
 def failure_reason(failure: Failure) -> str:
+    """One line: why a request failed (what a middleware refused, the HTTP status...)."""
     value = failure.value
+    request = getattr(failure, "request", None)
+    refused = request.meta.get("archiver_refused") if request is not None else None
+    if refused:
+        return str(refused)
     response = getattr(value, "response", None)
     if response is not None:
         return f"HTTP {response.status}"

@@ -28,6 +28,7 @@ class SitemapSpider(ArchiveSpider):
         yield from self.retry_requests()
 
     def sitemap_request(self, url: str) -> Request:
+        self.allow(url)
         self.sitemaps_followed += 1
         callback = self.parse_robots if url.endswith("/robots.txt") else self.parse_sitemap
         return Request(url, callback=callback, errback=self.listing_failed, dont_filter=True)

@@ -180,5 +180,11 @@ def test_library_crawl_returns_the_report(server: SiteServer, tmp_path: Path) ->
     )
     assert report["pages_fetched"] == 1 and report["articles_written"] == 3
     assert len(posts_of(out)) == 3
-    again = archiver.crawl(f"{server.url}/news/", output=out, settings={"DOWNLOAD_DELAY": 0})
+    again = archiver.crawl(
+        f"{server.url}/news/", output=out, max_pages=1, settings={"DOWNLOAD_DELAY": 0}
+    )
     assert again["articles_requested"] == 0  # callable again: each crawl in its own process
+    # The first runs stopped at their page limit: a full run walks on to page 2.
+    full = archiver.crawl(f"{server.url}/news/", output=out, settings={"DOWNLOAD_DELAY": 0})
+    assert full["pages_fetched"] == 2 and full["articles_written"] == 3
+    assert full["articles_known"] == 3

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from archiver.errors import ArchiveUnavailable
+
 __all__ = ["Ledger", "PostRow"]
 
 _SCHEMA = """
@@ -56,6 +58,22 @@ CREATE TABLE IF NOT EXISTS runs (
 """
 
 
+def _why(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc)
+
+
+def unavailable(path: Path, exc: BaseException) -> ArchiveUnavailable:
+    """The error for a ledger that cannot be used: corrupt, or not writable."""
+    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+        root = path.parent.parent
+        return ArchiveUnavailable(
+            f"the ledger {path} is corrupt ({exc}): run `archiver check --fix {root}` "
+            "to rebuild it from the posts",
+            corrupt_ledger=True,
+        )
+    return ArchiveUnavailable(f"cannot write the ledger {path}: {_why(exc)}")
+
+
 @dataclass(frozen=True)
 class PostRow:
     """One ledger row; ``path`` is relative to the archive root, with ``/``."""
@@ -72,15 +90,22 @@ class Ledger:
     """A small SQLite store; every write is its own transaction (crash-safe)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(_SCHEMA)
-        columns = {row[1] for row in self.db.execute("PRAGMA table_info(failures)")}
-        if "found" not in columns:  # a ledger of an earlier version
-            self.db.execute("ALTER TABLE failures ADD COLUMN found TEXT")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise ArchiveUnavailable(f"cannot open the ledger {path}: {_why(exc)}") from exc
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(_SCHEMA)
+            columns = {row[1] for row in self.db.execute("PRAGMA table_info(failures)")}
+            if "found" not in columns:  # a ledger of an earlier version
+                self.db.execute("ALTER TABLE failures ADD COLUMN found TEXT")
+        except sqlite3.Error as exc:
+            self.db.close()
+            raise unavailable(path, exc) from exc
 
     def close(self) -> None:
         self.db.close()

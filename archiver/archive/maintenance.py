@@ -3,14 +3,41 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from archiver.archive.store import Archive, atomic_write, content_hash, ledger_row
-from archiver.errors import PostFormatError
+from archiver.errors import ArchiveUnavailable, PostFormatError
 from archiver.post import read_post
 
-__all__ = ["CheckResult", "check_archive", "import_posts"]
+__all__ = ["CheckResult", "check_archive", "import_posts", "open_for_check"]
+
+
+def open_for_check(root: Path, *, fix: bool) -> Archive:
+    """The archive at ``root`` for ``check``; with ``fix``, a corrupt ledger is
+    moved aside (``ledger.sqlite.corrupt-<time>``) and rebuilt from the posts,
+    which keep their URLs."""
+    try:
+        return Archive(root)
+    except ArchiveUnavailable as exc:
+        if not (fix and exc.corrupt_ledger):
+            raise
+    ledger = root / ".archiver" / "ledger.sqlite"
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for suffix in ("", "-wal", "-shm"):
+        part = ledger.with_name(ledger.name + suffix)
+        if part.exists():
+            part.rename(part.with_name(f"{part.name}.corrupt-{stamp}"))
+    archive = Archive(root)
+    for path in archive:
+        try:
+            article = read_post(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, PostFormatError):
+            continue  # check lists it as unreadable
+        relative = path.relative_to(archive.root).as_posix()
+        archive.ledger.put(ledger_row(article, relative, article.key_url))
+    return archive
 
 
 def import_posts(folder: Path, archive: Archive) -> dict[str, object]:
@@ -40,7 +67,7 @@ def import_posts(folder: Path, archive: Archive) -> dict[str, object]:
             continue
         if not in_place:
             atomic_write(target, text, durable=archive.durable)
-        archive.ledger.put(ledger_row(article, relative, None))
+        archive.ledger.put(ledger_row(article, relative, article.key_url))
         imported += 1
     return {"imported": imported, "already_indexed": skipped, "broken": broken}
 

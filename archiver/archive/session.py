@@ -8,12 +8,15 @@ close it releases both.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archiver.archive.ledger import unavailable
 from archiver.archive.lock import ArchiveLock
 from archiver.archive.store import Archive
+from archiver.errors import ArchiveUnavailable
 
 __all__ = ["ArchiveSession", "close_session", "open_session"]
 
@@ -48,28 +51,36 @@ def open_session(
     with _GUARD:
         session = _SESSIONS.get(key)
         if session is None:
-            lock = ArchiveLock(Path(root)).acquire()
-            try:
-                archive = Archive(
-                    root,
-                    image_placeholder=image_placeholder,
-                    durable=durable,
-                    front_matter=front_matter,
-                )
-                repaired = archive.repair()
-                ledger = archive.ledger
-                urlless = ledger.db.execute(
-                    "SELECT 1 FROM posts WHERE url IS NULL LIMIT 1"
-                ).fetchone()
-            except BaseException:
-                lock.release()
-                raise
-            session = ArchiveSession(
-                archive, lock, ledger.known_urls(), urlless is not None, repaired
-            )
+            session = _open(Path(root), image_placeholder, durable, front_matter)
             _SESSIONS[key] = session
         session.users += 1
         return session
+
+
+def _open(root: Path, image_placeholder: str, durable: bool, front_matter: str) -> ArchiveSession:
+    try:
+        lock = ArchiveLock(root).acquire()
+    except OSError as exc:
+        raise ArchiveUnavailable(f"cannot write to the archive {root}: {exc.strerror}") from exc
+    try:
+        archive = Archive(
+            root, image_placeholder=image_placeholder, durable=durable, front_matter=front_matter
+        )
+        try:
+            repaired = archive.repair()
+            ledger = archive.ledger
+            known = ledger.known_urls()
+            urlless = ledger.db.execute("SELECT 1 FROM posts WHERE url IS NULL LIMIT 1").fetchone()
+        except sqlite3.Error as exc:
+            archive.close()
+            raise unavailable(archive.ledger.path, exc) from exc
+        except OSError as exc:
+            archive.close()
+            raise ArchiveUnavailable(f"cannot repair the archive {root}: {exc.strerror}") from exc
+    except BaseException:
+        lock.release()
+        raise
+    return ArchiveSession(archive, lock, known, urlless is not None, repaired)
 
 
 def close_session(session: ArchiveSession) -> None:
