@@ -66,6 +66,9 @@ def make_page(
         warnings += found
     else:
         text, encoding = body, "utf-8"
+    if "\x00" in text:  # a stray NUL (sniff_non_html let it through): not text
+        text = text.replace("\x00", "")
+        warnings.append("nul-bytes")
     if len(text) > MAX_PAGE_CHARS:
         # Decoded first, cut after: cutting bytes could split a character and
         # turn the whole page into mojibake.

@@ -278,6 +278,12 @@ def sniff_non_html(body: bytes) -> str | None:
         return "image/webp"
     if any(head.startswith(bom) for bom, _ in _BOMS):
         return None
-    if b"\x00" in head:
+    nuls = head.count(b"\x00")
+    # A stray NUL in a page (a CMS bug) is not binary data: markup with a few
+    # NULs is still a web page; the decoder drops them.
+    if nuls and not (nuls <= 16 and _MARKUP.search(head)):
         return "application/octet-stream"
     return None
+
+
+_MARKUP = re.compile(rb"(?i)<(?:!doctype|html|head|body|meta|title|div|p|a|ul|li|table)[\s>/]")
