@@ -30,6 +30,9 @@ class NotAnArticle(ArchiverError):
         self.url = url
         super().__init__(message or reason)
 
+    def __reduce__(self) -> tuple[object, ...]:  # keep the reason across processes
+        return (type(self), (self.reason, str(self)), {"url": self.url})
+
     @property
     def said(self) -> str:
         """``reason: message``, for reports (the message alone when it starts with it)."""
@@ -61,6 +64,9 @@ class BadInput(ArchiverError, ValueError):
         self.reason = reason
         super().__init__(message)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.reason, str(self)))
+
 
 class InvalidArticle(ArchiverError):
     """The page was read, but what it gives is refused by the model (a title
@@ -72,6 +78,9 @@ class InvalidArticle(ArchiverError):
         self.url = url
         super().__init__(f"{field}: {reason}")
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.field, self.reason), {"url": self.url})
+
 
 class ExtractionError(ArchiverError):
     """An extractor failed on the page (a bug, or a page it cannot read);
@@ -81,6 +90,9 @@ class ExtractionError(ArchiverError):
         self.reason = "extraction"
         self.url = url
         super().__init__(message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (str(self),), {"url": self.url})
 
 
 class ArchiveUnavailable(ArchiverError):

@@ -8,6 +8,9 @@ The item pipelines turn it into an :class:`~archiver.models.Article`
         yield ArticlePages.from_response(response, found=Found(tag="小米"))
 
 or a ready ``Article`` (``archiver.extract(response.body, response.url)``).
+
+The pages are kept as fetched (bytes, URL, headers): decoding and parsing
+belong to extraction, which may run in another process.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from archiver.extraction.article import Found
 from archiver.extraction.page import Page
 from archiver.models import Article
 
-__all__ = ["ArticlePages", "response_headers"]
+__all__ = ["ArticlePages", "Fetched", "response_headers"]
 
 
 def response_headers(response: Any) -> dict[str, str]:
@@ -33,13 +36,31 @@ def response_headers(response: Any) -> dict[str, str]:
 
 
 @dataclass
+class Fetched:
+    """One response as it came: what extraction needs, nothing parsed yet."""
+
+    url: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @classmethod
+    def from_response(cls, response: Any) -> Fetched:
+        return cls(response.url, response.body, response_headers(response))
+
+    def page(self) -> Page:
+        """The decoded page; raises ``NotAnArticle`` for bytes that are no web page."""
+        return make_page(self.body, self.url, headers=self.headers, fetched_at=self.fetched_at)
+
+
+@dataclass
 class ArticlePages:
     """One article as fetched: page 1, then pages 2..n of a long article.
 
     ``article`` and ``aliases`` are filled in by the extraction pipeline.
     """
 
-    pages: list[Page]
+    pages: list[Fetched]
     found: Found = field(default_factory=Found)
     article: Article | None = None
     aliases: tuple[str, ...] = ()
@@ -51,11 +72,6 @@ class ArticlePages:
 
     @classmethod
     def from_response(cls, response: Any, *, found: Found | None = None) -> ArticlePages:
-        """The item for one Scrapy response; raises ``NotAnArticle`` for non-HTML bytes."""
-        page = make_page(
-            response.body,
-            response.url,
-            headers=response_headers(response),
-            fetched_at=datetime.now(UTC),
-        )
-        return cls([page], found or Found(link=response.request.url if response.request else None))
+        """The item for one Scrapy response."""
+        link = response.request.url if response.request else None
+        return cls([Fetched.from_response(response)], found or Found(link=link))

@@ -23,6 +23,8 @@ from archiver.errors import BadInput
 __all__ = ["DEFAULT_MAX_PAGES", "FRONT_MATTERS", "Options"]
 
 FRONT_MATTERS = ("full", "classic")
+DEFAULT_IMAGES_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_WARC_MAX_BYTES = 1024**3
 DEFAULT_MAX_PAGES = 1000
 
 
@@ -59,6 +61,23 @@ def _int(name: str, value: Any, *, least: int) -> int | None:
     if number < least:
         raise _bad(name, f"must be {least} or more, got {number}")
     return number
+
+
+def _workers(value: Any) -> int:
+    number = _int("workers", value, least=-1)
+    return -1 if number is None else number
+
+
+def _seconds(name: str, value: Any, default: float) -> float:
+    if value is None or value == "":
+        return default
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise _bad(name, f"expected a number of seconds, got {value!r}") from None
+    if seconds <= 0:
+        raise _bad(name, f"must be more than 0, got {seconds}")
+    return seconds
 
 
 def _max_pages(value: Any) -> int | None:
@@ -139,6 +158,19 @@ class Options:
     """Flush each post to disk before its rename."""
     max_retry_runs: int = 3
     """Runs that retry a failed URL before giving up on it."""
+    workers: int = -1
+    """Extraction processes: -1 (default) the number of cores minus one, at
+    least 1; 0 extracts in the crawl's own process (for debugging)."""
+    worker_timeout: float = 60.0
+    """Seconds a worker may take on one article before it is replaced."""
+    images: bool = False
+    """Download every body image and the lead image into the site (``archiver.images``)."""
+    images_max_bytes: int = DEFAULT_IMAGES_MAX_BYTES
+    """An image larger than this is not kept (its remote URL stays; reported)."""
+    warc: bool = False
+    """Write every response, with its request, to WARC files (``archiver.warc``)."""
+    warc_max_bytes: int = DEFAULT_WARC_MAX_BYTES
+    """Start a new WARC file past this size."""
 
     @classmethod
     def parse(cls, **values: Any) -> Options:
@@ -169,6 +201,12 @@ class Options:
             progress=_bool("progress", get("progress")),
             fsync=True if get("fsync") is None else _bool("fsync", get("fsync")),
             max_retry_runs=_int("max_retry_runs", get("max_retry_runs"), least=1) or 3,
+            images=_bool("images", get("images")),
+            images_max_bytes=_int("images_max_bytes", get("images_max_bytes"), least=1)
+            or DEFAULT_IMAGES_MAX_BYTES,
+            warc=_bool("warc", get("warc")),
+            warc_max_bytes=_int("warc_max_bytes", get("warc_max_bytes"), least=1)
+            or DEFAULT_WARC_MAX_BYTES,
         )
 
     @classmethod

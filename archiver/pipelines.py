@@ -21,25 +21,32 @@ object a line (``url``, ``field``, ``reason``, ``time``), and into the stats
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import json
 import sqlite3
+from concurrent.futures import Future
 from datetime import UTC, datetime
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from pydantic import ValidationError
 from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.reactor import is_asyncio_reactor_installed
 
 from archiver.archive.session import ArchiveSession, close_session, open_session
+from archiver.archive.store import SaveResult
+from archiver.archive.writer import PostWriter
 from archiver.errors import InvalidArticle, NotAnArticle
-from archiver.extraction.article import Found, extract_pages
+from archiver.extraction.article import Found
 from archiver.items import ArticlePages
 from archiver.models import Article
 from archiver.options import Options
 from archiver.report import site_rates
 from archiver.signals import report_failure, url_failed
+from archiver.workers import WorkerPool, default_workers, extract_fetched
 
 __all__ = ["ArchivePipeline", "ExtractionPipeline", "ValidationPipeline"]
+
+T = TypeVar("T")
 
 # Problems that make a post wrong, found by the extractor and flagged in the model.
 _BLOCKING_WARNINGS = {"mojibake", "replacement-chars"}
@@ -85,18 +92,34 @@ class ExtractionPipeline:
     def __init__(self, crawler: Any, options: Options) -> None:
         self.crawler = crawler
         self.options = options
+        size = options.workers if options.workers >= 0 else default_workers()
+        self.pool: WorkerPool | None = None
+        if size > 0 and is_asyncio_reactor_installed():
+            self.pool = WorkerPool(size, timeout=options.worker_timeout)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ExtractionPipeline:
         return cls(crawler, _options(crawler))
 
-    def process_item(self, item: Any) -> Any:
+    def open_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.start()  # workers start while the first pages are fetched
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.crawler.stats.set_value("archiver/workers_replaced", self.pool.replaced)
+            self.pool.close()
+
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticlePages) or item.article is not None:
             return item
         stats = self.crawler.stats
         url = item.url
         try:
-            extracted = extract_pages(item.pages, self.options, item.found)
+            if self.pool is not None:
+                extracted = await self.pool.extract(item.pages, self.options, item.found)
+            else:
+                extracted = extract_fetched(item.pages, self.options, item.found)
         except NotAnArticle as exc:
             stats.inc_value("archiver/not_an_article")
             report_failure(self.crawler, url, f"not an article: {exc.said}", retry=False)
@@ -172,6 +195,7 @@ class ArchivePipeline:
         self.crawler = crawler
         self.options = options
         self.session: ArchiveSession | None = None
+        self.writer: PostWriter | None = None
         self.field_counts: dict[str, dict[str, int]] = {}
         crawler.signals.connect(self.url_failed, signal=url_failed)
 
@@ -188,34 +212,51 @@ class ArchivePipeline:
             durable=options.fsync,
             front_matter=options.front_matter,
         )
+        self.writer = PostWriter(self.session.archive)
         if any(self.session.repaired.values()):
             self.crawler.stats.set_value("archiver/repaired", self.session.repaired)
 
     def close_spider(self) -> None:
         if self.session is None:
             return
+        if self.writer is not None:
+            self.writer.close()  # every queued post is written first
+            self.writer = None
         self.crawler.stats.set_value("archiver/sites", self._site_rates())
         close_session(self.session)
         self.session = None
 
     def url_failed(self, url: str, reason: str, retry: bool, found: Found) -> None:
-        if retry and self.session is not None:
-            try:
-                self.session.archive.ledger.record_failure(url, reason, found.to_json())
-            except sqlite3.Error:  # the ledger cannot be written (disk full): the report
-                self.crawler.stats.inc_value("archiver/ledger_write_failed")  # still lists it
+        if retry and self.session is not None and self.writer is not None:
+            ledger = self.session.archive.ledger
+            done = self.writer.submit(lambda: ledger.record_failure(url, reason, found.to_json()))
+            done.add_done_callback(self._ledger_written)
 
-    def process_item(self, item: Any) -> Any:
+    def _ledger_written(self, done: Future[Any]) -> None:
+        if done.exception() is not None:  # the ledger cannot be written (disk full):
+            self.crawler.stats.inc_value("archiver/ledger_write_failed")  # the report lists it
+
+    async def process_item(self, item: Any) -> Any:
         if isinstance(item, dict) and "error" in item and "article" not in item:
             return item
         article = _article_of(item)
-        if article is None or self.session is None:
+        if article is None or self.session is None or self.writer is None:
             raise DropItem(f"{_url_of(item)}: nothing to write")
         aliases = item.aliases if isinstance(item, ArticlePages) else ()
         if isinstance(item, dict):
             aliases = tuple(item.get("aliases", ()))
+        archive = self.session.archive
+        stale = {_url_of(item), article.url, *aliases} - {None, "?"}
+
+        def save() -> SaveResult:
+            result = archive.save(article, mark_updated=True, aliases=aliases)
+            for url in stale:  # written: its failure rows go
+                assert url is not None
+                archive.ledger.clear_failure(url)
+            return result
+
         try:
-            result = self.session.archive.save(article, mark_updated=True, aliases=aliases)
+            result = await _wait(self.writer.submit(save))
         except (OSError, sqlite3.Error) as exc:
             # No space, no permission, a read-only file system, a broken ledger:
             # the article fails with the reason, and the next run writes it.
@@ -225,13 +266,8 @@ class ArchivePipeline:
             report_failure(self.crawler, _url_of(item), f"write failed: {why}", found=found)
             raise _quiet_drop(f"{_url_of(item)}: write failed: {why}") from None
         self.crawler.stats.inc_value(f"archiver/articles_{result.status}")
-        if article.key_url:
+        if article.key_url and self.session is not None:
             self.session.known_urls.add(article.key_url)
-        ledger = self.session.archive.ledger
-        with contextlib.suppress(sqlite3.Error):  # written; a stale failure row is harmless
-            for url in {_url_of(item), article.url, *aliases} - {None, "?"}:
-                assert url is not None
-                ledger.clear_failure(url)
         self._count_fields(article)
         return item
 
@@ -251,6 +287,24 @@ class ArchivePipeline:
     def _site_rates(self) -> dict[str, Any]:
         assert self.session is not None
         return site_rates(self.field_counts, self.session.archive.ledger)
+
+
+async def _wait(future: Future[T]) -> T:
+    """A writer thread's result, awaited on the reactor (asyncio, or Twisted)."""
+    if is_asyncio_reactor_installed():
+        return await asyncio.wrap_future(future)
+    from twisted.internet import defer
+
+    deferred: defer.Deferred[T] = defer.Deferred()
+    from twisted.internet import reactor
+
+    future.add_done_callback(
+        lambda done: reactor.callFromThread(
+            deferred.errback if done.exception() else deferred.callback,
+            done.exception() or done.result(),
+        )
+    )
+    return await deferred
 
 
 def _now() -> str:

@@ -44,6 +44,8 @@ DOWNLOADER_MIDDLEWARES = {
     "archiver.middlewares.RetryAfterMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "archiver.middlewares.HeadMetaRefreshMiddleware": 580,
+    # Nearest the network: records every response as received (ARCHIVER_WARC).
+    "archiver.warc.WarcMiddleware": 950,
 }
 ARCHIVER_RETRY_AFTER_MAX = 600
 """Longest Retry-After (seconds) waited for; past it the URL fails and a later run retries it."""
@@ -51,6 +53,7 @@ ARCHIVER_RETRY_AFTER_MAX = 600
 ITEM_PIPELINES = {
     "archiver.pipelines.ExtractionPipeline": 50,
     "archiver.pipelines.ValidationPipeline": 100,
+    "archiver.images.ImagesPipeline": 200,  # off unless ARCHIVER_IMAGES
     "archiver.pipelines.ArchivePipeline": 300,
 }
 EXTENSIONS = {
@@ -85,5 +88,17 @@ ARCHIVER_PROGRESS = False
 """Show a progress line on stderr."""
 ARCHIVER_FSYNC = True
 """Flush each post to disk before its rename (survives a power cut, not only a kill)."""
+ARCHIVER_WORKERS = -1
+"""Extraction processes: -1, the number of cores minus one (at least 1); 0, in-process."""
+ARCHIVER_WORKER_TIMEOUT = 60
+"""Seconds a worker may spend on one article before it is replaced and the article fails."""
 ARCHIVER_MAX_RETRY_RUNS = 3
 """How many runs retry a URL that failed before giving up on it."""
+ARCHIVER_IMAGES = False
+"""Keep every body image and the lead image in `source/images/` (by content hash)."""
+ARCHIVER_IMAGES_MAX_BYTES = 20 * 1024 * 1024
+"""An image past this size is not kept: its remote URL stays, the report says why."""
+ARCHIVER_WARC = False
+"""Write every response and its request to `.archiver/warc/*.warc.gz`."""
+ARCHIVER_WARC_MAX_BYTES = 1024**3
+"""Start a new WARC file past this size."""

@@ -28,12 +28,12 @@ from archiver.archive.session import ArchiveSession
 from archiver.errors import NotAnArticle
 from archiver.extraction import make_page
 from archiver.extraction.article import Found
-from archiver.extraction.page import Page
-from archiver.items import ArticlePages, response_headers
+from archiver.items import ArticlePages, Fetched, response_headers
 from archiver.middlewares import netloc_of
 from archiver.options import OPTION_NAMES, Options
 from archiver.signals import report_failure
 from archiver.sites import Site, get_site, site_for_url
+from archiver.sniff import crawl_as_found
 
 __all__ = ["ArchiveSpider", "ListingPage"]
 
@@ -197,6 +197,10 @@ class ArchiveSpider(scrapy.Spider):
         resuming: bool = False,
         start: str = "",
     ) -> Iterator[Any]:
+        other = crawl_as_found(self, response, "html")  # a feed or sitemap given as a listing
+        if other is not None:
+            yield from other
+            return
         self.count("pages_fetched")
         site = self.site(response.url)
         try:
@@ -329,25 +333,15 @@ class ArchiveSpider(scrapy.Spider):
             priority=10,
         )
 
-    def parse_article(self, response: Response, found: Found, pages: list[Page]) -> Iterator[Any]:
-        site = self.site(response.url)
-        try:
-            page = make_page(response.body, response.url, headers=response_headers(response))
-        except NotAnArticle as exc:
-            self.count("not_an_article")
-            self.fail(response.url, f"not an article: {exc.said}", retry=False)
-            yield from self.article_done(found)
-            return
+    def parse_article(
+        self, response: Response, found: Found, pages: list[Fetched]
+    ) -> Iterator[Any]:
+        fetched = Fetched.from_response(response)
         if not pages:
-            try:
-                more = [u for u in site.continuation_urls(page) if u != response.url]
-            except Exception as exc:  # navigation must not stop on one odd page
-                self.logger.warning("continuation links of %s: %s", response.url, exc)
-                more = []
-            pages = [page]
-            todo = more
+            pages = [fetched]
+            todo = self._continuations(fetched)
         else:
-            pages.append(page)
+            pages.append(fetched)
             todo = response.meta.get("archiver_todo", [])
         if todo:
             self.count("article_pages_fetched")
@@ -362,6 +356,21 @@ class ArchiveSpider(scrapy.Spider):
             )
             return
         yield ArticlePages(pages, found)
+
+    def _continuations(self, fetched: Fetched) -> list[str]:
+        """Pages 2..n of the article on ``fetched``, when its site module says it
+        may have some (most articles are one page: no decoding here then)."""
+        site = self.site(fetched.url)
+        if not site.may_continue(fetched.body, fetched.url):
+            return []
+        try:
+            more = site.continuation_urls(fetched.page())
+        except NotAnArticle:
+            return []  # extraction says why, with the rest of the article
+        except Exception as exc:  # navigation must not stop on one odd page
+            self.logger.warning("continuation links of %s: %s", fetched.url, exc)
+            return []
+        return [url for url in more if url != fetched.url]
 
     def item_done(self, item: Any, **_: Any) -> None:
         """An article left the pipelines (written, dropped or failed): its listing

@@ -93,7 +93,11 @@ class Ledger:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            # Serialized SQLite (threadsafety 3): the crawl writes from its writer
+            # thread and reads from the reactor's.
+            self.db = sqlite3.connect(
+                path, timeout=30, isolation_level=None, check_same_thread=False
+            )
         except (OSError, sqlite3.Error) as exc:
             raise ArchiveUnavailable(f"cannot open the ledger {path}: {_why(exc)}") from exc
         try:
@@ -245,15 +249,26 @@ class Ledger:
         return PostRow(*row[:6]) if row else None
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self.db)
+        return _Transaction(self)
+
+    def batch(self) -> _Transaction:
+        """One transaction around many writes (each ``put`` joins it): the crawl's
+        writer commits its queued posts together."""
+        return _Transaction(self)
 
 
 class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``; nested ones join the outer one."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.outer = False
 
     def __enter__(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
+        if not self.ledger.db.in_transaction:
+            self.ledger.db.execute("BEGIN IMMEDIATE")
+            self.outer = True
 
     def __exit__(self, kind: object, value: object, tb: object) -> None:
-        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+        if self.outer:
+            self.ledger.db.execute("COMMIT" if kind is None else "ROLLBACK")

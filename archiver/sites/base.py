@@ -76,3 +76,10 @@ class Site:
     def continuation_urls(self, page: Page) -> list[str]:
         """Further pages of a multi-page article (page 2, 3...), absolute URLs."""
         return []
+
+    def may_continue(self, body: bytes, url: str) -> bool:
+        """Whether the article fetched as ``body`` may have further pages: a cheap
+        look at the bytes, so that one-page articles are not decoded by the
+        crawl's own process (extraction does that, maybe in a worker). The
+        default: yes when the module finds continuation pages at all."""
+        return type(self).continuation_urls is not Site.continuation_urls

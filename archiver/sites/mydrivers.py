@@ -277,6 +277,10 @@ class MyDrivers(Site):
             page_number=page_number(page.url, page.tree) or 1,
         )
 
+    def may_continue(self, body: bytes, url: str) -> bool:
+        here = _article_id(url)
+        return here is not None and f"{here[0]}_".encode() in body
+
     def continuation_urls(self, page: Page) -> list[str]:
         """Further pages of this article linked from it (``<id>_N.htm``), in order."""
         here = _article_id(page.url)
