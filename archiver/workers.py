@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -49,9 +49,9 @@ def _serve(conn: Connection) -> None:
             return
         if job is None:
             return
-        pages, options, found = job
+        function, pages, options, found = job
         try:
-            result: tuple[str, Any] = ("ok", extract_fetched(pages, options, found))
+            result: tuple[str, Any] = ("ok", function(pages, options, found))
         except ArchiverError as exc:
             result = ("error", exc)
         except Exception as exc:  # an extractor's bug: the page fails, the worker lives
@@ -71,9 +71,13 @@ class _Worker:
 class WorkerPool:
     """``size`` worker processes fed from the asyncio loop of the crawl."""
 
-    def __init__(self, size: int, *, timeout: float = 60.0) -> None:
+    def __init__(
+        self, size: int, *, timeout: float = 60.0, job: Callable[..., Any] = extract_fetched
+    ) -> None:
         self.size = size
         self.timeout = timeout
+        self.job = job
+        """What a worker runs on each item (a module-level function)."""
         self._context = multiprocessing.get_context("spawn")
         self._idle: asyncio.Queue[_Worker] | None = None
         self._all: list[_Worker] = []
@@ -111,21 +115,21 @@ class WorkerPool:
                 answer.set_exception(exc)
 
         try:
-            worker.conn.send((list(pages), options, found))
+            worker.conn.send((self.job, list(pages), options, found))
             loop.add_reader(worker.conn.fileno(), readable)
             try:
                 status, value = await asyncio.wait_for(answer, self.timeout)
             finally:
                 loop.remove_reader(worker.conn.fileno())
-        except (EOFError, OSError, BrokenPipeError) as exc:
-            self._replace(worker)
-            raise WorkerFailed(f"the extraction worker died ({type(exc).__name__})") from None
-        except TimeoutError:
+        except TimeoutError:  # before OSError, of which it is a subclass
             self._replace(worker)
             raise WorkerFailed(
                 f"the extraction worker took over {self.timeout:.0f} s "
                 "(ARCHIVER_WORKER_TIMEOUT) and was replaced"
             ) from None
+        except (EOFError, OSError) as exc:
+            self._replace(worker)
+            raise WorkerFailed(f"the extraction worker died ({type(exc).__name__})") from None
         self._idle.put_nowait(worker)
         if status == "error":
             raise value
