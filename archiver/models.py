@@ -70,6 +70,18 @@ Line = Annotated[str, AfterValidator(_check_line)]
 """One line of text: no control characters."""
 HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
 """An absolute ``http://`` or ``https://`` URL, kept as the text it was."""
+
+_SITE_PATH = re.compile(r"/(?![/\\])[^\s\x00-\x1f\x7f-\x9f\"'<>\\]*")
+
+
+def _check_site_path(value: str) -> str:
+    if not _SITE_PATH.fullmatch(value):
+        raise ValueError(f"not a site-root path (/images/...): {value[:200]!r}")
+    return value
+
+
+SitePath = Annotated[str, AfterValidator(_check_site_path)]
+"""A path from the Hexo site's root, e.g. ``/images/ab/abcdef.png``: no scheme, no host."""
 AwareDatetime = Annotated[datetime, AfterValidator(_check_aware)]
 """A timezone-aware datetime."""
 
@@ -103,6 +115,11 @@ class Image(_Model):
     alt: Line = Field(default="", description="Alternative text, may be empty.")
     width: int | None = Field(default=None, ge=1, description="Width in pixels, when known.")
     height: int | None = Field(default=None, ge=1, description="Height in pixels, when known.")
+    local: SitePath | None = Field(
+        default=None,
+        exclude=True,  # the archive's copy, not the article's: left out of model_dump
+        description="The copy kept in the site (`--images`), e.g. `/images/ab/abcdef.png`.",
+    )
 
 
 class Article(_Model):
@@ -142,6 +159,12 @@ class Article(_Model):
     images: list[Image] = Field(default_factory=list, description="Body images, in order.")
     lead_image: HttpUrl | None = Field(
         default=None, description="The first real content image; the post's headimg/thumbnail."
+    )
+    lead_image_local: SitePath | None = Field(
+        default=None,
+        exclude=True,  # the archive's copy, not the article's: left out of model_dump
+        description="The lead image's copy kept in the site (`--images`): headimg/thumbnail "
+        "point at it, `lead_image` keeps the original URL.",
     )
     date_published: AwareDatetime | None = Field(
         default=None, description="Publication instant, timezone-aware."

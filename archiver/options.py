@@ -122,6 +122,13 @@ def _zone(value: Any) -> str | None:
     return text
 
 
+def _redis(value: Any) -> str | None:
+    text = _text(value)
+    if text is not None and not text.startswith(("redis://", "rediss://", "unix://")):
+        raise _bad("redis", f"a Redis URL: redis://HOST:PORT/DB, got {text!r}")
+    return text
+
+
 @dataclass(frozen=True)
 class Options:
     """What a run does. Build it with :meth:`parse` (checks every value) or
@@ -171,6 +178,9 @@ class Options:
     """Write every response, with its request, to WARC files (``archiver.warc``)."""
     warc_max_bytes: int = DEFAULT_WARC_MAX_BYTES
     """Start a new WARC file past this size."""
+    redis: str | None = None
+    """Share the crawl through Redis (``redis://HOST:PORT/DB``): ``archiver worker``
+    processes join it (``archiver.distributed``)."""
 
     @classmethod
     def parse(cls, **values: Any) -> Options:
@@ -207,6 +217,7 @@ class Options:
             warc=_bool("warc", get("warc")),
             warc_max_bytes=_int("warc_max_bytes", get("warc_max_bytes"), least=1)
             or DEFAULT_WARC_MAX_BYTES,
+            redis=_redis(get("redis")),
         )
 
     @classmethod

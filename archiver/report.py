@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["COUNTS", "build_report", "site_rates", "summary"]
+__all__ = ["COUNTS", "build_report", "fallen_fields", "site_rates", "summary"]
 
 _DROP = 0.25  # a field found this much less often than before flags the site
 
@@ -30,6 +30,15 @@ COUNTS = (
 )
 
 
+def fallen_fields(rates: dict[str, float], before: list[dict[str, float]]) -> list[str]:
+    """The fields whose rate fell well below their mean over the ``before`` runs."""
+    return sorted(
+        name
+        for name, rate in rates.items()
+        if before and rate + _DROP < sum(b.get(name, 0) for b in before) / len(before)
+    )
+
+
 def site_rates(field_counts: dict[str, dict[str, int]], ledger: Any) -> dict[str, Any]:
     """Per site: how often each field was found in this run, and which fields
     fell against the site's earlier runs (``layout_changed``); the run's rates
@@ -38,12 +47,7 @@ def site_rates(field_counts: dict[str, dict[str, int]], ledger: Any) -> dict[str
     for site, counts in field_counts.items():
         total = max(counts.get("articles", 0), 1)
         rates = {k: round(v / total, 3) for k, v in counts.items() if k != "articles"}
-        before = [json.loads(r) for r in ledger.previous_runs(site)]
-        fell = sorted(
-            name
-            for name, rate in rates.items()
-            if before and rate + _DROP < sum(b.get(name, 0) for b in before) / len(before)
-        )
+        fell = fallen_fields(rates, [json.loads(r) for r in ledger.previous_runs(site)])
         sites[site] = {"articles": counts["articles"], "field_rates": rates, "layout_changed": fell}
         ledger.record_run(site, counts["articles"], json.dumps(rates))
     return sites
@@ -78,7 +82,7 @@ def summary(report: dict[str, Any]) -> str:
         f"requested, {report['elapsed_s']:.1f}s)",
         f"posts in {report['output']}/source/_posts",
     ]
-    lines += [f"  failed: {f['url']}: {f['reason']}" for f in failed[:20]]
+    lines += [f"  failed: {f['url'] + ': ' if f['url'] else ''}{f['reason']}" for f in failed[:20]]
     if len(failed) > 20:
         lines.append(f"  ... and {len(failed) - 20} more (see the report)")
     for site, info in report.get("sites", {}).items():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from archiver.archive.session import close_session, open_session
 from archiver.errors import ArchiverError
 from archiver.options import Options
 from archiver.report import COUNTS
+from archiver.sniff import check_crawl
 
 __all__ = ["Crawl", "crawl", "merge_reports", "run_crawls", "scrapy_settings"]
 
@@ -80,8 +82,13 @@ def run_crawls(
         if item.spider not in loader.list():
             names = ", ".join(sorted(loader.list()))
             raise LookupError(f"no spider {item.spider!r}; spiders: {names}")
+        check_crawl(item)  # http(s) start URLs, a known site module: before anything starts
     started = time.monotonic()
     try:
+        if first.redis:  # shared through Redis: reachable, and not another archive's crawl
+            from archiver.distributed.coordinator import check_redis
+
+            check_redis(first.redis, first.output)
         session = open_session(
             first.output,
             image_placeholder=first.image_placeholder,
@@ -96,7 +103,8 @@ def run_crawls(
         raise
     try:
         process = CrawlerProcess(base)
-        crawlers = []
+        crawlers: list[Any] = []
+        process._log_shutdown = _stopping_notice(crawlers)  # type: ignore[method-assign]
         for number, item in enumerate(crawls):
             options = item.options
             if len(crawls) > 1:
@@ -123,6 +131,24 @@ def run_crawls(
     if first.report:
         _write_json(first.report, report)
     return report
+
+
+def _stopping_notice(crawlers: list[Any]) -> Any:
+    """Scrapy's first-Ctrl-C log call, replaced: say at once on stderr what happens now."""
+
+    def notice(signum: int) -> None:
+        flying = 0
+        for crawler in crawlers:
+            slot = getattr(getattr(crawler, "engine", None), "_slot", None)
+            for request in getattr(slot, "inprogress", ()):
+                flying += getattr(request.callback, "__name__", "") == "parse_article"
+        sys.stderr.write(
+            f"\narchiver: stopping: finishing the {flying} articles in flight; "
+            "press Ctrl-C again to stop now\n"
+        )
+        sys.stderr.flush()
+
+    return notice
 
 
 def _report_of(crawler: Any) -> dict[str, Any] | None:

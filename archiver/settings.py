@@ -59,6 +59,10 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "archiver.extensions.ReportExtension": 100,
 }
+ADDONS = {
+    # A crawl shared through Redis when ARCHIVER_REDIS is set; nothing otherwise.
+    "archiver.distributed.addon.SharedCrawlAddon": 0,
+}
 
 ARCHIVER_OUTPUT = None
 """The archive root (a Hexo site folder). Unset, the pipelines are off: nothing is written."""
@@ -102,3 +106,15 @@ ARCHIVER_WARC = False
 """Write every response and its request to `.archiver/warc/*.warc.gz`."""
 ARCHIVER_WARC_MAX_BYTES = 1024**3
 """Start a new WARC file past this size."""
+ARCHIVER_REDIS = None
+"""Share the crawl through Redis (redis://HOST:PORT/DB); `archiver worker` processes join it."""
+ARCHIVER_REDIS_LEASE = 60
+"""Seconds a leased request stays leased unless its holder renews it (it does, while alive)."""
+ARCHIVER_REDIS_GRACE = 30
+"""Seconds an idle worker waits, once the archiving process is gone, before it leaves."""
+ARCHIVER_REDIS_PREFETCH = 0
+"""Leases a process holds at once (0: CONCURRENT_REQUESTS_PER_DOMAIN)."""
+ARCHIVER_REDIS_STALL = 600
+"""Seconds without a sign of life after which a leased request fails (retried next run)."""
+ARCHIVER_REDIS_TTL = 7 * 24 * 3600
+"""Backstop TTL of a shared crawl's Redis keys (deleted anyway when the crawl ends)."""

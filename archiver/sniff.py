@@ -16,14 +16,22 @@ import re
 import zlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from archiver.errors import BadInput
 
 if TYPE_CHECKING:
     from archiver.run import Crawl
 
-__all__ = ["COMMAND", "DESCRIBED", "check_crawl", "check_url", "crawl_as_found", "kind_of"]
+__all__ = [
+    "COMMAND",
+    "DESCRIBED",
+    "check_crawl",
+    "check_url",
+    "crawl_as_found",
+    "kind_of",
+    "url_forms",
+]
 
 DESCRIBED = {
     "feed": "an RSS or Atom feed",
@@ -35,6 +43,11 @@ DESCRIBED = {
 COMMAND = {"feed": "feed", "sitemap": "sitemap", "sitemap-index": "sitemap", "robots": "sitemap",
            "html": "tag"}  # fmt: skip
 """The ``archiver`` command that crawls each kind."""
+_EXPECTED = {"html": "a listing page", "feed": "a feed", "sitemap": "a sitemap"}
+_SHORT = {"feed": "a feed", "sitemap": "a sitemap", "sitemap-index": "a sitemap index",
+          "robots": "a robots.txt", "html": "a listing page"}  # fmt: skip
+_FOLLOWED = "archiver_found_as"
+"""Request meta: a page reached from a start URL crawled as what it is (no second warning)."""
 _EXPECTS = {
     "html": {"html"},
     "feed": {"feed"},
@@ -85,18 +98,28 @@ def crawl_as_found(spider: Any, response: Any, expected: str) -> Iterator[Any] |
     the spider's callback ``expected`` (``html``, ``feed`` or ``sitemap``);
     None when it is (or when it cannot tell: the callback's own checks speak).
 
-    ``spider`` is an ``archiver.spiders.base.ArchiveSpider``.
+    ``spider`` is an ``archiver.spiders.base.ArchiveSpider``. The start URL
+    that was not what its command expects is named in one warning; what it
+    leads to (the sitemaps of a robots.txt...) is not.
     """
     kind = kind_of(response.body, response.url)
     if kind == "unknown" or kind in _EXPECTS[expected]:
         return None
-    spider.logger.warning(
-        "%s is %s, not %s: archived as such (next time: archiver %s URL)",
-        response.url, DESCRIBED[kind], DESCRIBED[expected if expected != "html" else "html"],
-        COMMAND[kind],
-    )  # fmt: skip
+    request = getattr(response, "request", None)
+    if request is None or not request.meta.get(_FOLLOWED):
+        article = kind == "html" and spider.site(response.url).is_article_url(response.url)
+        spider.logger.warning(
+            "%s is %s, not %s: crawled as %s (next time: archiver %s URL)",
+            response.url, "an article" if article else DESCRIBED[kind], _EXPECTED[expected],
+            "an article" if article else _SHORT[kind], "article" if article else COMMAND[kind],
+        )  # fmt: skip
     spider.count(f"crawled_as/{kind}")
     return _crawl(spider, response, kind)
+
+
+def _followed(request: Any) -> Any:
+    request.meta[_FOLLOWED] = True
+    return request
 
 
 def _crawl(spider: Any, response: Any, kind: str) -> Iterator[Any]:
@@ -120,7 +143,7 @@ def _crawl(spider: Any, response: Any, kind: str) -> Iterator[Any]:
             if not found:
                 spider.fail(url, "robots.txt names no sitemap", retry=False)
             for sitemap_url in found:
-                yield spider.listing_request(sitemap_url, 1, None)
+                yield _followed(spider.listing_request(sitemap_url, 1, None))
         elif kind == "feed":
             feed = parse_feed(response.body, url)
             listing = ListingPage(url, 1, None, feed_title=feed.title)
@@ -132,7 +155,7 @@ def _crawl(spider: Any, response: Any, kind: str) -> Iterator[Any]:
                 if limit is not None and number >= limit:
                     spider.count("stopped/max_pages")
                     break
-                yield spider.listing_request(sitemap_url, 1, None)
+                yield _followed(spider.listing_request(sitemap_url, 1, None))
             yield from spider.entry_requests(ListingPage(url, 1, None), sitemap.entries)
     except NotAnArticle as exc:
         spider.fail(url, f"{kind}: {exc}", retry=False)
@@ -148,7 +171,8 @@ def check_url(url: str) -> str:
         host = None
         parts = None
     if parts is None or parts.scheme not in ("http", "https") or not host or " " in text:
-        hint = f" (did you mean https://{text}?)" if parts and not parts.scheme and "." in text else ""
+        guess = parts is not None and not parts.scheme and "." in text
+        hint = f" (did you mean https://{text}?)" if guess else ""
         raise BadInput("bad-url", f"not an http(s) URL: {url!r}{hint}")
     return text
 
@@ -162,3 +186,39 @@ def check_crawl(crawl: Crawl) -> None:
         check_url(url)
     if crawl.options.site:
         get_site(crawl.options.site)
+
+
+_TRACKING = re.compile(
+    r"(?i)(?:utm_\w*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|mc_cid|mc_eid|igshid|"
+    r"spm|from|share_from|share_token|_hsenc|_hsmi|mkt_tok)"
+)
+"""Query parameters that say where a reader came from, not which article."""
+
+
+def url_forms(url: str) -> list[str]:
+    """The forms under which a crawl may have recorded the article at ``url``,
+    the given one first: without its fragment (as listing links are read),
+    without tracking parameters, in the site module's canonical form
+    (``Site.canonical_url``: the key a crawl gives the article), each over
+    http and https. ``Archive.find`` looks them up in turn."""
+    from archiver.sites import site_for_url
+
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return [text]
+    kept = [p for p in parts.query.split("&") if p and not _TRACKING.fullmatch(p.split("=")[0])]
+    netloc, path = parts.netloc.lower(), parts.path or "/"
+    forms = [
+        text,
+        urlunsplit((parts.scheme, netloc, path, parts.query, "")),
+        urlunsplit((parts.scheme, netloc, path, "&".join(kept), "")),
+    ]
+    forms += [site_for_url(form).canonical_url(form) for form in forms]
+    swap = {"http": "https", "https": "http"}
+    for form in list(forms):
+        scheme, sep, rest = form.partition("://")
+        if sep and scheme.lower() in swap:
+            forms.append(f"{swap[scheme.lower()]}://{rest}")
+    return list(dict.fromkeys(forms))

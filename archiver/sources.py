@@ -15,6 +15,8 @@ site's latest news or article list::
     site_name = "快科技（原驱动之家）"
     since = "2024-01-01"
     timezone = "Asia/Shanghai"
+    images = true              # keep the posts' images in the site (--images)
+    warc = true                # keep every response in WARC files (--warc)
 
 ``archiver run sources.toml -o DIR`` crawls them all in one run.
 """
@@ -57,6 +59,8 @@ class Source(BaseModel):
     since: str | None = Field(default=None, description="ISO date")
     timezone: str | None = Field(default=None, description="IANA zone of the site's times")
     name: str | None = Field(default=None, description="A label for the report")
+    images: bool | None = Field(default=None, description="Keep the posts' images (--images)")
+    warc: bool | None = Field(default=None, description="Keep every response as WARC (--warc)")
 
     @field_validator("timezone")
     @classmethod
@@ -92,6 +96,8 @@ class Source(BaseModel):
                     "group": self.group,
                     "site_name": self.site_name,
                     "timezone": self.timezone,
+                    "images": self.images,
+                    "warc": self.warc,
                 }
             )
         except BadInput as exc:

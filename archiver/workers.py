@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -42,6 +43,9 @@ def extract_fetched(pages: Sequence[Any], options: Options, found: Found) -> Ext
 
 def _serve(conn: Connection) -> None:
     """A worker's loop: a job in, ``("ok", Extracted)`` or ``("error", exc)`` out."""
+    # Ctrl-C goes to the whole process group: the crawl decides, not the worker
+    # (it finishes the articles in flight, then closes the pool).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
             job = conn.recv()

@@ -8,9 +8,15 @@ rendered from the seed in ~0.3 ms, the server costs a fraction of what the
 crawler it serves costs, and a site of 100,000 articles takes no disk. The
 first line on stdout is ``listening on http://127.0.0.1:PORT``.
 
-``GET /_stats`` answers JSON: requests by kind (listing, article, other,
-404), bytes sent and the server's CPU seconds; ``/_stats?reset=1`` also
+``GET /_stats`` answers JSON: requests by kind (listing, article, image,
+other, 404), bytes sent and the server's CPU seconds; ``/_stats?reset=1`` also
 zeroes the counters, so a runner can check what each crawl fetched.
+
+``--images`` serves the pictures too (for ``archiver --images``): the pages'
+links to the image hosts (``img1.mydrivers.com``, ``icons.mydrivers.com``)
+point at ``//localhost:PORT/_img/<host>/...`` (another host name: Scrapy gives
+it its own download slot, as a real image host gets), which answers a real
+JPEG or PNG of 8-72 KB, the same bytes for the same path.
 """
 
 from __future__ import annotations
@@ -32,6 +38,47 @@ from bench.sitegen import BenchSite
 __all__ = ["main", "serve"]
 
 _ARTICLE = re.compile(r"^/1/\d+/\d+(?:_\d+)?\.htm$")
+
+
+_IMAGE_HOSTS = (b"img1.mydrivers.com", b"icons.mydrivers.com")
+
+
+def _with_images(render: Callable[[str], bytes | None], port: int) -> Callable[[str], bytes | None]:
+    """``render`` with the image hosts' links pointed at this server, which
+    answers ``/_img/...`` with a picture (archiver.demo.pictures, padded)."""
+    import hashlib
+    import zlib
+    from functools import lru_cache
+
+    from archiver.demo.pictures import picture
+
+    @lru_cache(maxsize=4096)
+    def image(path: str) -> bytes:
+        seed = hashlib.sha256(path.encode()).digest()
+        kind = "png" if path.endswith(".png") else "jpg"
+        data = picture(path, 160, 96, kind)
+        filler = (seed * 2048)[: 8192 + int.from_bytes(seed[:4], "big") % 65536]
+        if kind == "jpg":  # a comment segment after SOI: still a valid JPEG
+            chunks = [filler[i : i + 65533] for i in range(0, len(filler), 65533)]
+            segments = b"".join(b"\xff\xfe" + (len(c) + 2).to_bytes(2, "big") + c for c in chunks)
+            return data[:2] + segments + data[2:]
+        # a private ancillary chunk before IEND: still a valid PNG
+        chunk = b"apAD" + filler
+        padded = len(filler).to_bytes(4, "big") + chunk + zlib.crc32(chunk).to_bytes(4, "big")
+        return data[:-12] + padded + data[-12:]
+
+    base = f"//localhost:{port}/_img/".encode()
+
+    def render_with_images(path: str) -> bytes | None:
+        if path.startswith("/_img/"):
+            return image(path)
+        found = render(path)
+        if found is not None:
+            for host in _IMAGE_HOSTS:
+                found = found.replace(b"//" + host + b"/", base + host + b"/")
+        return found
+
+    return render_with_images
 
 
 def _folder_renderer(root: Path, base: str) -> Callable[[str], bytes | None]:
@@ -96,12 +143,17 @@ class _Http(asyncio.Protocol):
                 body, status = b"<html><body>Not found</body></html>", "404 Not Found"
             else:
                 kind = (
-                    "article" if _ARTICLE.match(path) else "listing" if "/tag/" in path else "other"
-                )
+                    "article" if _ARTICLE.match(path)
+                    else "listing" if "/tag/" in path
+                    else "image" if path.startswith("/_img/")
+                    else "other"
+                )  # fmt: skip
                 stats[kind] += 1
                 stats["bytes"] += len(found)
                 body, status = found, "200 OK"
             ctype = "text/html"  # no charset, as mydrivers.com serves its pages
+            if path.startswith("/_img/") and found is not None:
+                ctype = "image/png" if path.endswith(".png") else "image/jpeg"
         headers = (
             f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
             f"Server: bench\r\nConnection: {'keep-alive' if keep else 'close'}\r\n\r\n"
@@ -114,7 +166,12 @@ class _Http(asyncio.Protocol):
 
 
 async def serve(
-    n: int | None, seed: int, port: int, folder: Path | None, per_page: int = 20
+    n: int | None,
+    seed: int,
+    port: int,
+    folder: Path | None,
+    per_page: int = 20,
+    images: bool = False,
 ) -> None:
     loop = asyncio.get_running_loop()
     stats: Counter[str] = Counter()
@@ -128,6 +185,8 @@ async def serve(
         assert n is not None
         site = BenchSite(n, seed=seed, news=base, per_page=per_page)
         protocol.render = staticmethod(site.render)  # type: ignore[attr-defined]
+    if images:
+        protocol.render = staticmethod(_with_images(protocol.render, bound))  # type: ignore[attr-defined]
     print(f"listening on http://127.0.0.1:{bound}", flush=True)
     async with server:
         await server.serve_forever()
@@ -140,11 +199,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--per-page", type=int, default=20)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--dir", type=Path, help="serve this folder instead (sitegen.write)")
+    parser.add_argument("--images", action="store_true", help="serve the pages' pictures too")
     args = parser.parse_args(argv)
     if (args.n is None) == (args.dir is None):
         parser.error("give -n N or --dir DIR")
     try:
-        asyncio.run(serve(args.n, args.seed, args.port, args.dir, args.per_page))
+        asyncio.run(serve(args.n, args.seed, args.port, args.dir, args.per_page, args.images))
     except KeyboardInterrupt:
         pass
     finally:

@@ -14,6 +14,7 @@ from scrapy.http import Request, Response
 
 from archiver.errors import NotAnArticle
 from archiver.extraction.feeds import parse_feed
+from archiver.sniff import crawl_as_found
 
 
 class FeedSpider(ArchiveSpider):
@@ -29,6 +30,10 @@ class FeedSpider(ArchiveSpider):
         yield from self.retry_requests()
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
+        other = crawl_as_found(self, response, "feed")  # a listing page or sitemap given as a feed
+        if other is not None:
+            yield from other
+            return
         self.count("pages_fetched")
         try:
             feed = parse_feed(response.body, response.url)

@@ -14,6 +14,7 @@ from scrapy.http import Request, Response
 
 from archiver.errors import NotAnArticle
 from archiver.extraction.feeds import parse_sitemap, robots_sitemaps
+from archiver.sniff import crawl_as_found
 
 
 class SitemapSpider(ArchiveSpider):
@@ -42,6 +43,10 @@ class SitemapSpider(ArchiveSpider):
             yield self.sitemap_request(url)
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        other = crawl_as_found(self, response, "sitemap")  # a feed or web page given as a sitemap
+        if other is not None:
+            yield from other
+            return
         self.count("pages_fetched")
         try:
             sitemap = parse_sitemap(response.body, response.url)

@@ -111,6 +111,50 @@ def test_clean_body_removes_handlers_and_javascript_urls() -> None:
     assert "纠错" in got
 
 
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<a href="java&#x09;script:alert(1)">x</a>',
+        '<a href="java\nscript:alert(1)">x</a>',
+        '<svg><a xlink:href="javascript:alert(1)">x</a></svg>',
+        '<svg><a><set attributeName="href" to="javascript:alert(1)"/>x</a></svg>',
+        '<svg><a><animate attributeName="href" values="javascript:alert(1)"/>x</a></svg>',
+        '<math><maction xlink:href="javascript:alert(1)">x</maction></math>',
+        '<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">x</a>',
+        '<p style="width:expression(alert(1))">x</p>',
+        '<form action="/post"><input name="q"><button formaction="/b">x</button></form>',
+    ],
+)
+def test_the_issues_vectors_leave_only_text(html: str) -> None:
+    """Issue 11: each came out of the old deny-list cleaner still working."""
+    got = clean_body(html, BASE)
+    root = lxml.html.fragment_fromstring(got, create_parent="div")
+    assert root.text_content().strip() == "x"
+    assert not [(e.tag, e.attrib) for e in root.iter("a", "p") if e.attrib], got
+    assert not root.xpath(".//svg | .//math | .//form | .//input | .//button | .//set")
+
+
+def test_text_after_an_unclosed_embed_stays() -> None:
+    """Issue 11: <embed> is void; libxml2 put what follows inside it, and it went."""
+    got = clean_body('<p>前<embed src="/v.swf">后</p><p>尾</p>', BASE)
+    assert got == "<p>前后</p><p>尾</p>"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "&#1;<p>lead</p>",
+        '<a href=" &#14; https://a.example/">x</a>',
+        '<img src="/a.jpg&#1;">',
+        '<a href="https://[oops/">x</a><img src="https://a.example:99999/x.jpg">',
+        "a\ufffeb",
+    ],
+)
+def test_odd_input_does_not_raise(html: str) -> None:
+    got = clean_body(html, BASE)
+    assert not CONTROLS.search(got)
+
+
 def test_clean_body_makes_urls_absolute() -> None:
     got = clean_body(
         '<a href="//news.mydrivers.com/tag/x.htm">t</a><a href="/1/1/1001.htm">r</a>'

@@ -307,6 +307,12 @@ zones = st.one_of(
     st.timezones(),
     st.builds(timezone, st.timedeltas(timedelta(hours=-23, minutes=-59), timedelta(hours=23))),
 )
+# A copy kept in the site (`--images`): a path from the site's root.
+site_paths = st.builds(
+    lambda parts, ext: "/images/" + "/".join(parts) + ext,
+    st.lists(st.text("0123456789abcdef", min_size=1, max_size=8), min_size=1, max_size=3),
+    st.sampled_from(["", ".png", ".jpg", ".webp"]),
+)
 # Years 2..9998: the instant must exist in UTC (the date line is in GMT).
 moments = st.datetimes(datetime(2, 1, 1), datetime(9998, 12, 31), timezones=zones)
 
@@ -314,7 +320,9 @@ moments = st.datetimes(datetime(2, 1, 1), datetime(9998, 12, 31), timezones=zone
 def articles(max_int: int | None = None) -> st.SearchStrategy[Article]:
     sizes = st.none() | st.integers(min_value=1, max_value=max_int)
     tags = st.builds(Tag, name=names, url=st.none() | urls)
-    images = st.builds(Image, url=urls, alt=lines, width=sizes, height=sizes)
+    images = st.builds(
+        Image, url=urls, alt=lines, width=sizes, height=sizes, local=st.none() | site_paths
+    )
     return st.builds(
         Article,
         url=st.none() | urls,
@@ -328,6 +336,7 @@ def articles(max_int: int | None = None) -> st.SearchStrategy[Article]:
         tags=st.lists(tags, max_size=4),
         images=st.lists(images, max_size=3),
         lead_image=st.none() | urls,
+        lead_image_local=st.none() | site_paths,
         date_published=st.none() | moments,
         date_published_raw=st.none() | anything,
         date_modified=st.none() | moments,
@@ -347,6 +356,9 @@ def _second(moment: datetime) -> datetime:
 def comparable(article: Article) -> dict[str, Any]:
     """Every field but the bookkeeping ones, times as UTC instants."""
     data = article.model_dump(exclude={"field_sources", "warnings"})
+    # The site's copies (`--images`) are left out of model_dump: compared here.
+    data["lead_image_local"] = article.lead_image_local
+    data["images_local"] = [image.local for image in article.images]
     for key in ("date_published", "date_modified", "fetched_at"):
         if data[key] is not None:
             data[key] = data[key].astimezone(UTC)
@@ -385,9 +397,15 @@ def expected_yaml(article: Article) -> tuple[list[str] | None, dict[str, Any] | 
         found["authors"] = article.authors
     if any(tag.url is not None for tag in article.tags):
         found["tag_urls"] = [tag.url for tag in article.tags]
+    if article.lead_image_local is not None and article.lead_image is not None:
+        found["lead_image"] = article.lead_image  # headimg is the copy
     if article.images:
         found["images"] = [
-            {k: v for k, v in image.model_dump().items() if v is not None and v != ""}
+            {
+                k: v
+                for k, v in {**image.model_dump(), "local": image.local}.items()
+                if v is not None and v != ""
+            }
             for image in article.images
         ]
     for key in ("date_published_raw", "description", "language"):

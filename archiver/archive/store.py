@@ -126,12 +126,19 @@ class Archive:
             yield from sorted(p for p in self.posts_dir.rglob("*.md") if not p.name.startswith("."))
 
     def __contains__(self, url: object) -> bool:
-        return isinstance(url, str) and self.ledger.path_of(url) is not None
+        return isinstance(url, str) and self.find(url) is not None
 
     def find(self, url: str) -> Path | None:
-        """The post of the article at ``url`` (its key or a known alias), if archived."""
-        path = self.ledger.path_of(url)
-        return self.root / path if path else None
+        """The post of the article at ``url`` (its key or a known alias), if archived;
+        ``url`` in any form the crawl folds into one key (``archiver.sniff.url_forms``:
+        tracking parameters, fragment, http/https, the site module's canonical URL)."""
+        from archiver.sniff import url_forms
+
+        for form in url_forms(url):
+            path = self.ledger.path_of(form)
+            if path:
+                return self.root / path
+        return None
 
     def repair(self) -> dict[str, int]:
         """Bring the ledger back in step after a killed run: drop rows whose post

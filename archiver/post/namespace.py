@@ -22,8 +22,9 @@ ITEM = re.compile(r"-(?: (.*))?$")
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TEXT_KEYS = (
     "url", "canonical_url", "editor", "source", "date_published_raw", "description", "language",
+    "lead_image",
 )  # fmt: skip
-_IMAGE_KEYS = ("url", "alt", "width", "height")
+_IMAGE_KEYS = ("url", "local", "alt", "width", "height")
 
 Scalar = tuple[int, str]
 """A value as written, with its line number."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ from archiver.post.namespace import ITEM, KEY, Namespace, Scalar, read_namespace
 from archiver.post.render import BODY_CLOSE, BODY_OPEN, rfc822
 from archiver.post.scalars import read_scalar
 
-__all__ = ["BEIJING", "read_post"]
+__all__ = ["BEIJING", "ORIGINAL_HREF", "ORIGINAL_SRC", "read_post"]
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -25,6 +26,21 @@ _RFC822_GMT = re.compile(
     r"(\d\d):(\d\d):(\d\d) GMT"
 )
 _SCALAR_KEYS = ("title", "headimg", "thumbnail", "author", "date", "updated")
+ORIGINAL_SRC = "data-src-original"
+"""The attribute that keeps an image's original URL when ``src`` points at the site's copy."""
+ORIGINAL_HREF = "data-href-original"
+"""The same for the full-size link (``<a href>``) around an image."""
+
+
+def _original_in_body(body: str, local: str) -> str | None:
+    """The original URL of the body image whose ``src`` is the copy ``local``."""
+    found = re.search(
+        rf'\ssrc="{re.escape(local)}" {ORIGINAL_SRC}=(?:"([^"]*)"|\'([^\']*)\'|([^\s>]+))', body
+    )
+    if not found:
+        return None
+    url = html.unescape(next(g for g in found.groups() if g is not None))
+    return url if re.match(r"(?i)https?://[^\s/?#]+\S*$", url) else None
 
 
 @dataclass
@@ -182,8 +198,13 @@ def read_post(text: str, *, default_tz: ZoneInfo = BEIJING) -> Article:
         )
     data["tags"] = [{"name": n, "url": u} for n, u in zip(tag_names, urls, strict=True)]
     image = images.get("headimg") or images.get("thumbnail")
-    data["lead_image"] = image or None
-    data["body_html"] = _body(rest)
+    data["body_html"] = body = _body(rest)
+    original = data.pop("lead_image", None)  # archiver.lead_image: written when headimg is a copy
+    if image and image.startswith("/") and not image.startswith("//"):
+        data["lead_image_local"] = image
+        data["lead_image"] = original or _original_in_body(body, image)
+    else:
+        data["lead_image"] = image or None
     data["field_sources"] = {"title": "post", "date_published": "post"}
     try:
         return Article.model_validate(data)

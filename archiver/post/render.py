@@ -43,6 +43,8 @@ def _braces(text: str) -> str:
 def _image(image: Image) -> list[str]:
     """One ``images`` item: a small mapping, its keys after the first aligned under it."""
     pairs = [("url", quote_scalar(image.url))]
+    if image.local is not None:
+        pairs.append(("local", quote_scalar(image.local)))
     if image.alt:
         pairs.append(("alt", quote_scalar(image.alt)))
     if image.width is not None:
@@ -74,6 +76,8 @@ def _archiver(article: Article) -> list[str]:
     scalar("source", article.source)
     if any(tag.url is not None for tag in article.tags):
         items("tag_urls", [quote_scalar(t.url) if t.url else "null" for t in article.tags])
+    if article.lead_image_local is not None:
+        scalar("lead_image", article.lead_image)  # headimg is the copy: the original is here
     if article.images:
         lines.append("  images:")
         for image in article.images:
@@ -106,7 +110,7 @@ def render_post(
     moment = article.date_published or article.fetched_at
     if moment is None:
         raise ValueError("article has neither date_published nor fetched_at: no post date")
-    image = quote_scalar(article.lead_image or image_placeholder)
+    image = quote_scalar(article.lead_image_local or article.lead_image or image_placeholder)
     lines = ["", "---", f"title: {quote_scalar(article.title)}", "categories: "]
     lines += [f" - {plain_or_quoted(name)}" for name in article.categories]
     lines += [
