@@ -44,6 +44,9 @@ class Fetched:
     headers: dict[str, str] = field(default_factory=dict)
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
+    def __repr__(self) -> str:  # logs show the page, not 100 KB of bytes
+        return f"Fetched({self.url!r}, {len(self.body)} bytes)"
+
     @classmethod
     def from_response(cls, response: Any) -> Fetched:
         return cls(response.url, response.body, response_headers(response))

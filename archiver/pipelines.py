@@ -181,7 +181,7 @@ def _reject(crawler: Any, options: Options, url: str, field: str, reason: str) -
     with rejects.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     report_failure(crawler, url, f"rejected: {field}: {reason}", retry=False)
-    raise DropItem(f"{url}: {field}: {reason}")
+    raise _quiet_drop(f"{url}: {field}: {reason}")  # rejects.jsonl and the report say it
 
 
 class ArchivePipeline:
