@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 import nh3
 
@@ -177,6 +178,7 @@ def _names(value: str) -> str | None:
     return " ".join(kept) or None
 
 
+@lru_cache(maxsize=8192)  # pure, and a site repeats its styles and classes
 def attribute_value(tag: str, name: str, value: str) -> str | None:
     """Attribute ``name`` of a ``tag`` that the allow-list names, checked;
     None drops it.
