@@ -36,6 +36,7 @@ the post when it succeeds. Without ``--images`` the pipeline is off
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import html
 import logging
@@ -47,6 +48,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
@@ -56,15 +58,17 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from scrapy.pipelines.files import FilesPipeline
 from scrapy.pipelines.media import FileException, FileInfo, FileInfoOrError, MediaPipeline
-from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from scrapy.utils.reactor import is_asyncio_reactor_installed
 from twisted.internet.defer import Deferred, succeed
+from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from archiver.archive.store import atomic_write, ledger_row
 from archiver.items import ArticlePages
 from archiver.models import Article
 from archiver.options import Options
-from archiver.post import render_post
+from archiver.post import read_post, render_post
 from archiver.post.read import ORIGINAL_HREF, ORIGINAL_SRC
 from archiver.signals import report_failure
 
@@ -284,16 +288,25 @@ class ImageIndex:
 
     def keep(self, url: str, data: bytes, ext: str) -> str:
         """Store ``data`` (once per content) and index it under ``url``; its site path."""
+        path = self.store(data, ext)
+        self.add(url, path, len(data))
+        return path
+
+    def store(self, data: bytes, ext: str) -> str:
+        """Write ``data`` under its content hash (once); its site path. No
+        database: a crawl calls it in a thread, the disk's wait off the reactor."""
         digest = hashlib.sha256(data).hexdigest()
         relative = f"{digest[:2]}/{digest}.{ext}"
         target = self.folder / relative
         if not (target.is_file() and target.stat().st_size == len(data)):
             _write_bytes(target, data, durable=self.durable)
-        path = f"/{SITE_FOLDER}/{relative}"
+        return f"/{SITE_FOLDER}/{relative}"
+
+    def add(self, url: str, path: str, size: int) -> None:
+        """Index the stored copy ``path`` under ``url``."""
         self.db.execute(
-            "INSERT OR REPLACE INTO images VALUES (?, ?, ?, ?)", (url, path, len(data), time.time())
+            "INSERT OR REPLACE INTO images VALUES (?, ?, ?, ?)", (url, path, size, time.time())
         )
-        return path
 
     # ----------------------------------------------------------- failures
 
@@ -521,7 +534,8 @@ class ImagesPipeline(FilesPipeline):
             raise FileException(f"not an image: {_what_it_is(data)} ({len(data)} bytes)")
         if _cut_short(data, ext):
             raise FileException(f"cut short: the {ext.upper()} has no end marker")
-        path = self.index.keep(url, data, ext)
+        path = await maybe_deferred_to_future(deferToThread(self.index.store, data, ext))
+        self.index.add(url, path, len(data))
         self.crawler.stats.inc_value("archiver/images_downloaded")
         return {"url": url, "path": path, "checksum": None, "status": "downloaded"}
 
@@ -592,35 +606,60 @@ class ImagesPipeline(FilesPipeline):
             raise DontCloseSpider
 
     async def _retry(self, pending: list[tuple[str, str]]) -> None:
-        """Try again the images that failed in earlier runs, post by post."""
+        """Try again the images that failed in earlier runs, post by post. The
+        archive is read and written on its writer thread, as every post is."""
         from archiver.pipelines import ArchivePipeline
 
         pipeline = self.crawler.get_item_pipeline(ArchivePipeline)
         session = getattr(pipeline, "session", None)
-        if session is None:
+        writer = getattr(pipeline, "writer", None)
+        if session is None or writer is None:
             return
         archive = session.archive
-        for key, referer in pending:
+
+        def write(path: Path, text: str, new: Article, key: str) -> None:
+            atomic_write(path, text, durable=archive.durable)
+            relative = path.relative_to(archive.root).as_posix()
+            archive.ledger.put(ledger_row(new, relative, key))
+
+        def load(key: str) -> tuple[Path, Article, str] | None:
             path = archive.find(key)
+            if path is None:
+                return None
             try:
-                article = archive.read(path) if path is not None else None
-            except Exception:  # unreadable: `archiver check` reports it
-                article = None
-            if path is None or article is None:
-                self.index.forget(key)
-                continue
-            self.crawler.stats.inc_value("archiver/images_retried_posts")
+                text = path.read_text(encoding="utf-8")
+                return path, read_post(text), text
+            except Exception:  # gone or unreadable: `archiver check` reports it
+                return None
+
+        for key, referer in pending:
             try:
+                found = await _on_writer(writer, partial(load, key))
+                if found is None:
+                    self.index.forget(key)
+                    continue
+                path, article, old = found
+                self.crawler.stats.inc_value("archiver/images_retried_posts")
                 done = await self.process_item(_Retry(article, referer, key, path))
                 new = done.article
+                # The post's own front matter, whatever this run's is: nothing lost.
+                full = re.search(r"(?m)^(?:tags|archiver):", old.split("\n---\n\n", 1)[0])
                 text = render_post(
                     new, image_placeholder=archive.image_placeholder,
-                    front_matter=archive.front_matter,
+                    front_matter="full" if full else "classic",
                 )  # fmt: skip
-                if path.read_text(encoding="utf-8") != text:
-                    atomic_write(path, text, durable=archive.durable)
-                    relative = path.relative_to(archive.root).as_posix()
-                    archive.ledger.put(ledger_row(new, relative, key))
-                    self.crawler.stats.inc_value("archiver/images_posts_rewritten")
+                if old == text:
+                    continue
+
+                await _on_writer(writer, partial(write, path, text, new, key))
+                self.crawler.stats.inc_value("archiver/images_posts_rewritten")
             except Exception as exc:  # one post must not stop the others
                 logger.warning("retrying the images of %s: %s", key, exc)
+
+
+async def _on_writer(writer: Any, job: Any) -> Any:
+    """``job`` run on the archive's writer thread (``PostWriter``), awaited."""
+    future = writer.submit(job)
+    if is_asyncio_reactor_installed():
+        return await asyncio.wrap_future(future)
+    return await maybe_deferred_to_future(deferToThread(future.result))

@@ -4,7 +4,8 @@ A crawl run with ``--warc`` keeps every response it received and, for each
 article, a metadata record: its pages in order (which response each one is,
 the headers and fetch time the extractor saw), where it was found and the
 options of the run (``archiver.warc``). ``reextract`` reads them back
-without the network and runs the same ``extract_pages`` with today's
+without the network and runs the same ``extract_pages`` (``extract_fetched``,
+as the crawl's extraction pipeline calls it) with today's
 extractors and site modules, then writes through ``Archive.save``: a fixed
 site module reaches the whole archive in one command, and a deleted post
 comes back byte for byte.
@@ -37,11 +38,12 @@ from typing import Any
 from archiver.archive.session import close_session, open_session
 from archiver.archive.store import Archive, atomic_write
 from archiver.errors import ArchiverError, InvalidArticle, NotAnArticle, PostFormatError
-from archiver.extraction import make_page
-from archiver.extraction.article import Found, extract_pages
+from archiver.extraction.article import Found
+from archiver.items import Fetched
 from archiver.options import Options
 from archiver.post import read_post, render_post
 from archiver.warc import OPEN, WARC_FOLDER, iter_members, seal, warc_files
+from archiver.workers import extract_fetched
 
 __all__ = ["PostResult", "reextract", "run_reextract"]
 
@@ -160,16 +162,16 @@ def _rebuild(archive: Archive, capture: _Capture, responses: _Responses, images:
         found = Found.from_json(capture.found)
         pages = []
         for page in capture.pages:
-            fetched = page.get("fetched_at")
-            pages.append(
-                make_page(
-                    responses.body(page.get("response"), page["url"]),
-                    page["url"],
-                    headers=page.get("headers") or {},
-                    fetched_at=datetime.fromisoformat(fetched) if fetched else None,
-                )
+            when = page.get("fetched_at")
+            fetched = Fetched(
+                page["url"],
+                responses.body(page.get("response"), page["url"]),
+                dict(page.get("headers") or {}),
             )
-        extracted = extract_pages(pages, options, found)
+            if when:
+                fetched.fetched_at = datetime.fromisoformat(when)
+            pages.append(fetched)
+        extracted = extract_fetched(pages, options, found)  # as the crawl's pipeline does
     except NotAnArticle as exc:
         return PostResult(url, "not-an-article", reason=exc.said)
     except InvalidArticle as exc:

@@ -112,8 +112,9 @@ ARCHIVER_REDIS_LEASE = 60
 """Seconds a leased request stays leased unless its holder renews it (it does, while alive)."""
 ARCHIVER_REDIS_GRACE = 30
 """Seconds an idle worker waits, once the archiving process is gone, before it leaves."""
-ARCHIVER_REDIS_PREFETCH = 0
-"""Leases a process holds at once (0: CONCURRENT_REQUESTS_PER_DOMAIN)."""
+ARCHIVER_REDIS_PREFETCH = None
+"""Articles a process fetches at once from a shared crawl (None: CONCURRENT_REQUESTS_PER_DOMAIN;
+0 in the archiving process: none, the workers fetch them all)."""
 ARCHIVER_REDIS_STALL = 600
 """Seconds without a sign of life after which a leased request fails (retried next run)."""
 ARCHIVER_REDIS_TTL = 7 * 24 * 3600

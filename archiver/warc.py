@@ -34,6 +34,7 @@ import json
 import os
 import threading
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -73,6 +74,9 @@ OPEN = ".open"
 """The suffix of a file being written."""
 _CHUNK = 1 << 20
 _LEVEL = 6
+_REMEMBERED = 20_000
+"""Response records remembered for the articles' metadata records (the pages
+of an article come shortly before it; listing pages are never asked for)."""
 _NOT_CAPTURED = ("output", "report", "progress", "fsync", "max_retry_runs")
 """Options that do not change a post: not written in the capture."""
 
@@ -389,7 +393,8 @@ class WarcMiddleware:
         self.options = options
         self.folder = options.output / WARC_FOLDER
         self.writer: WarcWriter | None = None
-        self.records: dict[str, str] = {}
+        # The response record of each recent page, for the article's metadata record.
+        self.records: OrderedDict[str, str] = OrderedDict()
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(self.item_done, signal=signal)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -411,8 +416,13 @@ class WarcMiddleware:
         return self.writer
 
     def process_response(self, request: Request, response: Response) -> Response:
-        self.records[response.url] = self._writer().exchange(request, response)
+        record = self._writer().exchange(request, response)
         self.crawler.stats.inc_value("archiver/warc_responses")
+        if "archiver_image" not in request.meta:  # an image is no page of an article
+            self.records[response.url] = record
+            self.records.move_to_end(response.url)
+            if len(self.records) > _REMEMBERED:
+                self.records.popitem(last=False)  # reextract finds it by URL then
         return response
 
     def item_done(self, item: Any, **_: Any) -> None:

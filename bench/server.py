@@ -11,6 +11,8 @@ first line on stdout is ``listening on http://127.0.0.1:PORT``.
 ``GET /_stats`` answers JSON: requests by kind (listing, article, image,
 other, 404), bytes sent and the server's CPU seconds; ``/_stats?reset=1`` also
 zeroes the counters, so a runner can check what each crawl fetched.
+``--delay S`` answers each request S seconds late: a slow site, where fetching
+(not the crawler's CPU) sets the pace (``bench.distributed``).
 
 ``--images`` serves the pictures too (for ``archiver --images``): the pages'
 links to the image hosts (``img1.mydrivers.com``, ``icons.mydrivers.com``)
@@ -102,6 +104,7 @@ def _folder_renderer(root: Path, base: str) -> Callable[[str], bytes | None]:
 class _Http(asyncio.Protocol):
     render: Callable[[str], bytes | None]
     stats: Counter[str]
+    delay: float = 0.0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport: asyncio.Transport = transport  # type: ignore[assignment]
@@ -158,11 +161,19 @@ class _Http(asyncio.Protocol):
             f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
             f"Server: bench\r\nConnection: {'keep-alive' if keep else 'close'}\r\n\r\n"
         ).encode()
-        self.transport.write(headers if method == "HEAD" else headers + body)
+        data = headers if method == "HEAD" else headers + body
+        if self.delay and path != "/_stats":  # a slow site: each answer after --delay seconds
+            asyncio.get_running_loop().call_later(self.delay, self._send, data, keep)
+            return keep
+        return self._send(data, keep)
+
+    def _send(self, data: bytes, keep: bool) -> bool:
+        if self.transport.is_closing():
+            return False
+        self.transport.write(data)
         if not keep:
             self.transport.close()
-            return False
-        return True
+        return keep
 
 
 async def serve(
@@ -172,10 +183,11 @@ async def serve(
     folder: Path | None,
     per_page: int = 20,
     images: bool = False,
+    delay: float = 0.0,
 ) -> None:
     loop = asyncio.get_running_loop()
     stats: Counter[str] = Counter()
-    protocol = type("Http", (_Http,), {"stats": stats})
+    protocol = type("Http", (_Http,), {"stats": stats, "delay": delay})
     server = await loop.create_server(protocol, "127.0.0.1", port, backlog=1024, reuse_address=True)
     bound = server.sockets[0].getsockname()[1]
     base = f"//127.0.0.1:{bound}"
@@ -200,11 +212,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--dir", type=Path, help="serve this folder instead (sitegen.write)")
     parser.add_argument("--images", action="store_true", help="serve the pages' pictures too")
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds before each answer")
     args = parser.parse_args(argv)
     if (args.n is None) == (args.dir is None):
         parser.error("give -n N or --dir DIR")
     try:
-        asyncio.run(serve(args.n, args.seed, args.port, args.dir, args.per_page, args.images))
+        asyncio.run(
+            serve(args.n, args.seed, args.port, args.dir, args.per_page, args.images, args.delay)
+        )
     except KeyboardInterrupt:
         pass
     finally:

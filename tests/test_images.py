@@ -318,12 +318,13 @@ def sites(tmp_path: Path) -> Iterator[tuple[SiteServer, _Host, Path]]:
 
 
 def _crawl(
-    pages: SiteServer, out: Path, *paths: str, images: bool = True
+    pages: SiteServer, out: Path, *paths: str, images: bool = True, classic: bool = False
 ) -> tuple[int, dict[str, Any]]:
     report = out.parent / "report.json"
     done = run_archiver(
         "article", *(f"{pages.url}/{p}" for p in paths), "-o", str(out), "--site", "mydrivers",
         *(["--images"] if images else []), "--report", str(report), "-q",
+        *(["--front-matter", "classic"] if classic else []),
         "-s", "DOWNLOAD_DELAY=0", "-s", "ARCHIVER_IMAGES_MAX_BYTES=20000",
     )  # fmt: skip
     assert done.returncode in (0, 1), done.stderr
@@ -433,3 +434,20 @@ def test_the_options_of_every_entry_point(tmp_path: Path) -> None:
     first, second = (s.crawl(Options()).options for s in load_sources(sources))
     assert (first.images, first.warc) == (True, True)
     assert (second.images, second.warc) == (False, False)
+
+
+def test_a_retry_keeps_the_posts_front_matter(sites: tuple[SiteServer, _Host, Path]) -> None:
+    """A post written with the old keys only is rewritten with the old keys only,
+    whatever the run that tries its images again writes."""
+    pages, host, out = sites
+    _crawl(pages, out, "1/792/792377.htm", classic=True)
+    path, before = _post(out, "Redmi K50")
+    assert "archiver:" not in before and f"headimg: '{host.url}/bad/html.jpg'" in before
+    host.fixed = True
+    _crawl(pages, out, "1/792/792206.htm")  # a full front matter run
+    after = path.read_text(encoding="utf-8")
+    assert "archiver:" not in after and "tags:" not in after
+    local = re.search(r"headimg: '(/images/[^']+)'", after)
+    assert local and f'src="{local.group(1)}" data-src-original="{host.url}/bad/html.jpg"' in after
+    back = read_post(after)
+    assert back.lead_image == f"{host.url}/bad/html.jpg" and back.lead_image_local == local.group(1)
