@@ -74,6 +74,16 @@ hexo.extend.filter.register('before_post_render', data => {
   return data;
 });
 
+// An archive outlives the web: the pages load nothing from other hosts.
+// Themes pull stylesheets and scripts from CDNs (landscape: its icon font);
+// without them the site looks plainer and works offline, with no request
+// leaving the host that serves it.
+hexo.extend.filter.register('after_render:html', html =>
+  html
+    .replace(/<link\\b[^>]*\\bhref=["']?(?:https?:)?\\/\\/[^>]*>/gi, '')
+    .replace(/<script\\b[^>]*\\bsrc=["']?(?:https?:)?\\/\\/[^>]*>\\s*<\\/script>/gi, '')
+);
+
 const escapeHTML = text => String(text).replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`);
 
 // After each archived post, a link to the original article (`archiver.url`

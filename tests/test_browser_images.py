@@ -1,6 +1,6 @@
 """The Hexo site built from ``archiver demo --images`` shows every picture in
-headless Chromium, and no request leaves 127.0.0.1 (but the landscape theme's
-own icon stylesheet, see ``THEME_CDN``).
+headless Chromium, and no request leaves 127.0.0.1 (the site script strips
+the theme's CDN links).
 
 The demo's pictures come from its own image host, which refuses requests
 without a demo page as Referer (as mydrivers' image servers do); the crawl
@@ -40,7 +40,7 @@ from tests.test_browser import serve
 pytestmark = [pytest.mark.browser, pytest.mark.hexo, pytest.mark.slow]
 
 SHOTS = ARTIFACTS / "browser-images"
-THEME_CDN = {"https://cdn.jsdelivr.net/npm/fork-awesome@1.2.0/css/fork-awesome.min.css"}
+THEME_CDN: set[str] = set()  # the site script strips the theme's CDN links
 """What the landscape theme itself asks of a CDN on every page (its icon font's
 stylesheet, written into ``layout/_partial/head.ejs`` unconditionally): not an
 image and not the archive's; blocked like every request outside the site, and
