@@ -211,6 +211,8 @@ class Options:
             progress=_bool("progress", get("progress")),
             fsync=True if get("fsync") is None else _bool("fsync", get("fsync")),
             max_retry_runs=_int("max_retry_runs", get("max_retry_runs"), least=1) or 3,
+            workers=_workers(get("workers")),
+            worker_timeout=_seconds("worker_timeout", get("worker_timeout"), 60.0),
             images=_bool("images", get("images")),
             images_max_bytes=_int("images_max_bytes", get("images_max_bytes"), least=1)
             or DEFAULT_IMAGES_MAX_BYTES,
