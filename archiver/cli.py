@@ -149,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     reextract.add_argument("--report", metavar="FILE", help="write the result (JSON) to FILE")
     reextract.add_argument("-q", "--quiet", action="store_true", help="only the summary line")
     worker = command("worker", "join a crawl shared through Redis: fetch, extract, hand back")
-    worker.add_argument("--redis", required=True, metavar="URL", help="the archiving command's")
+    worker.add_argument("--redis", required=True, metavar="URL",
+                        help="redis://HOST:PORT/DB, as the archiving command has it")  # fmt: skip
     worker.add_argument("--report", metavar="FILE", help="write what this worker did (JSON)")
     worker.add_argument("--wait", type=float, default=60.0, metavar="SECONDS",
                         help="how long to wait for a crawl to join (default 60)")  # fmt: skip
@@ -346,8 +347,9 @@ def _tool(args: argparse.Namespace) -> int:
     if args.command == "worker":
         from archiver.distributed.worker import run_worker, summary
 
-        result = run_worker(args.redis, report=args.report, wait_s=args.wait,
-                            extra=[*_logging(args), *args.settings], verbose=args.verbose)  # fmt: skip
+        extra = [*_logging(args), *args.settings]
+        result = run_worker(args.redis, report=args.report, wait_s=args.wait, extra=extra,
+                            verbose=args.verbose)  # fmt: skip
         if not args.quiet:
             print(summary(result))
         return 0

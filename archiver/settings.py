@@ -115,7 +115,7 @@ ARCHIVER_REDIS_GRACE = 30
 ARCHIVER_REDIS_PREFETCH = None
 """Articles a process fetches at once from a shared crawl (None: CONCURRENT_REQUESTS_PER_DOMAIN;
 0 in the archiving process: none, the workers fetch them all)."""
-ARCHIVER_REDIS_STALL = 600
+ARCHIVER_REDIS_STALL = 900
 """Seconds without a sign of life after which a leased request fails (retried next run)."""
 ARCHIVER_REDIS_TTL = 7 * 24 * 3600
 """Backstop TTL of a shared crawl's Redis keys (deleted anyway when the crawl ends)."""

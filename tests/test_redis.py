@@ -9,21 +9,25 @@ post, with the archive one process makes of it.
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from archiver.serve import SiteServer
 from tests.redis_support import RedisServer, install_redis_server
-from tests.support import ROOT, all_cases, free_port, need, posts_of, run_archiver
+from tests.support import FIXTURES, ROOT, all_cases, free_port, need, posts_of, run_archiver
 
 ARTICLES = 400
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "ROBOTSTXT_OBEY=False", "--site", "mydrivers"]
@@ -33,7 +37,7 @@ WORKER = ["-s", "ARCHIVER_REDIS_LEASE=3", "-s", "ARCHIVER_REDIS_GRACE=2", "--qui
 @pytest.fixture(scope="module")
 def redis_server() -> Iterator[RedisServer]:
     need(install_redis_server() is not None, "redis-server is missing and cannot be installed")
-    pytest.importorskip("scrapy_redis")
+    need(find_spec("scrapy_redis") is not None, "pip install -e '.[test]' (scrapy-redis, redis)")
     with RedisServer() as server:
         yield server
 
@@ -61,6 +65,8 @@ class BenchSite:
     def close(self) -> None:
         self.process.kill()
         self.process.wait()
+        assert self.process.stdout is not None
+        self.process.stdout.close()
 
 
 @pytest.fixture(scope="module")
@@ -71,12 +77,17 @@ def site() -> Iterator[BenchSite]:
 
 
 @pytest.fixture(scope="module")
-def one_process(site: BenchSite, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def one_process_root(site: BenchSite, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The archive a one-process crawl makes of the site."""
     out = tmp_path_factory.mktemp("one-process")
     done = run_archiver("tag", site.start, "-o", str(out), *FAST, "--quiet", timeout=600)
     assert done.returncode == 0, done.stderr
-    posts = posts_of(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def one_process(one_process_root: Path) -> dict[str, str]:
+    posts = posts_of(one_process_root)
     assert len(posts) == ARTICLES
     return posts
 
@@ -139,6 +150,19 @@ class Crawl:
 def report(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
+
+
+def ledger_of(root: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """The ledger's rows that two crawls of the same pages must share (no times)."""
+    with sqlite3.connect(root / ".archiver" / "ledger.sqlite") as db:
+        return {
+            "posts": db.execute("SELECT path, url, title_key, content_hash, date_published,"
+                                " date_modified FROM posts ORDER BY path").fetchall(),
+            "aliases": db.execute("SELECT url, path FROM aliases ORDER BY url").fetchall(),
+            "failures": db.execute("SELECT url, reason, attempts, found FROM failures"
+                                   " ORDER BY url").fetchall(),
+            "crawls": db.execute("SELECT start_url, complete FROM crawls").fetchall(),
+        }  # fmt: skip
 
 
 # ---------------------------------------------------------------- the parts
@@ -208,7 +232,11 @@ def test_a_pop_is_a_lease_that_expires_back_into_the_queue(redis_server: RedisSe
 
 @pytest.mark.slow
 def test_two_workers_one_killed_give_the_one_process_archive(
-    redis_server: RedisServer, site: BenchSite, one_process: dict[str, str], tmp_path: Path
+    redis_server: RedisServer,
+    site: BenchSite,
+    one_process: dict[str, str],
+    one_process_root: Path,
+    tmp_path: Path,
 ) -> None:
     url, crawl = redis_server.url(1), Crawl(redis_server.client(1))
     out = tmp_path / "archive"
@@ -217,6 +245,8 @@ def test_two_workers_one_killed_give_the_one_process_archive(
     for name in ("worker1", "worker2"):
         own = ["--report", str(tmp_path / f"{name}.json")]
         workers.append(archiver("worker", "--redis", url, *own, *WORKER, log=logs[name]))
+    # Both workers are up (connected, waiting for a crawl) before it starts.
+    wait_for(lambda: len(crawl.client.client_list()) >= 3, 60, "the workers to start")
     report_file = str(tmp_path / "archive.json")
     main = archiver("tag", site.start, "-o", str(out), "--redis", url, *FAST,
                     "--report", report_file, "--quiet", log=logs["archive"])  # fmt: skip
@@ -231,6 +261,7 @@ def test_two_workers_one_killed_give_the_one_process_archive(
     assert exited(main, 600, logs["archive"]) == 0, logs["archive"].read_text()
     assert exited(workers[1], 60, logs["worker2"]) == 0, logs["worker2"].read_text()
     assert posts_of(out) == one_process  # file for file, but for the fetch time
+    assert ledger_of(out) == ledger_of(one_process_root)
     done = report(tmp_path / "archive.json")
     assert done["articles_written"] == ARTICLES and done["failed"] == []
     assert done["articles_requested"] == ARTICLES
@@ -243,7 +274,11 @@ def test_two_workers_one_killed_give_the_one_process_archive(
 
 @pytest.mark.slow
 def test_archiving_process_killed_after_hand_backs_loses_nothing(
-    redis_server: RedisServer, site: BenchSite, one_process: dict[str, str], tmp_path: Path
+    redis_server: RedisServer,
+    site: BenchSite,
+    one_process: dict[str, str],
+    one_process_root: Path,
+    tmp_path: Path,
 ) -> None:
     url, crawl = redis_server.url(2), Crawl(redis_server.client(2))
     out = tmp_path / "archive"
@@ -265,6 +300,7 @@ def test_archiving_process_killed_after_hand_backs_loses_nothing(
     assert exited(worker, 60, worker_log) == 0, worker_log.read_text()
     assert written_before < ARTICLES
     assert posts_of(out) == one_process
+    assert ledger_of(out) == ledger_of(one_process_root)
     assert report(tmp_path / "worker.json")["left"] == "the crawl is finished"
     assert crawl.client.keys("*") == []
 
@@ -286,6 +322,96 @@ def test_a_re_run_over_an_unchanged_site_requests_no_article(
     assert exited(worker, 60, tmp_path / "worker.log") == 0
     assert report(tmp_path / "again.json")["articles_requested"] == 0
     assert site.stats().get("article", 0) == 0  # nobody fetched an article
-    assert report(tmp_path / "worker.json")["requests_leased"] == 0
+    joined = report(tmp_path / "worker.json")
+    assert joined["crawl"] is not None and joined["requests_leased"] == 0
     assert posts_of(out) == one_process
     assert crawl.client.keys("*") == []
+
+
+@pytest.mark.slow
+def test_since_waits_for_articles_the_workers_fetch(
+    redis_server: RedisServer, site: BenchSite, tmp_path: Path
+) -> None:
+    """``--since``: a listing's next page waits for its articles, handed back by workers
+    (the archiving process fetches none: ``ARCHIVER_REDIS_PREFETCH=0``)."""
+    since = ["--since", "2021-03-02T20:00:00+08:00", "--report"]
+    alone = run_archiver("tag", site.start, "-o", str(tmp_path / "alone"), *FAST, "--quiet",
+                         *since, str(tmp_path / "alone.json"), timeout=300)  # fmt: skip
+    assert alone.returncode == 0, alone.stderr
+    url = redis_server.url(5)
+    worker = archiver("worker", "--redis", url, "--report", str(tmp_path / "worker.json"),
+                      *WORKER, log=tmp_path / "worker.log")  # fmt: skip
+    shared = run_archiver("tag", site.start, "-o", str(tmp_path / "shared"), *FAST, "--quiet",
+                          "--redis", url, "-s", "ARCHIVER_REDIS_PREFETCH=0",
+                          *since, str(tmp_path / "shared.json"), timeout=300)  # fmt: skip
+    assert shared.returncode == 0, shared.stderr
+    assert exited(worker, 60, tmp_path / "worker.log") == 0
+    posts = posts_of(tmp_path / "alone")
+    assert 20 < len(posts) < ARTICLES and posts_of(tmp_path / "shared") == posts
+    assert ledger_of(tmp_path / "shared") == ledger_of(tmp_path / "alone")
+    counts = ("pages_fetched", "articles_requested", "articles_written", "articles_too_old")
+    one, two = report(tmp_path / "alone.json"), report(tmp_path / "shared.json")
+    assert {k: two[k] for k in counts} == {k: one[k] for k in counts}
+    assert one["articles_too_old"] > 0 and two["stopped"] == one["stopped"]
+    assert report(tmp_path / "worker.json")["articles_handed_back"] == len(posts)
+
+
+@pytest.mark.slow
+def test_failures_and_feeds_through_workers_are_recorded_as_by_one_process(
+    redis_server: RedisServer, tmp_path: Path
+) -> None:
+    """What workers hand back without an article (an HTTP 503) lands in the report and
+    the ledger as a one-process crawl records it; a feed's title reaches the posts."""
+    www = tmp_path / "www"
+    shutil.copytree(FIXTURES / "madeup", www)
+    routes = json.loads((www / "_routes.json").read_text())
+    routes["routes"]["news/2024/0003.html"] = {"status": 503}
+    (www / "_routes.json").write_text(json.dumps(routes))
+    url = redis_server.url(6)
+    fast = ["-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0", "--quiet"]
+    with SiteServer(www, port=free_port()) as server:
+        for command, start in (("tag", f"{server.url}/news/"), ("feed", f"{server.url}/rss.xml")):
+            alone, shared = tmp_path / f"{command}-alone", tmp_path / f"{command}-shared"
+            done = run_archiver(command, start, "-o", str(alone), *fast,
+                                "--report", f"{alone}.json")  # fmt: skip
+            assert done.returncode == 1, done.stderr  # the 503
+            log = tmp_path / f"{command}-worker.log"
+            worker = archiver("worker", "--redis", url, "--report", f"{shared}-worker.json",
+                              *WORKER, log=log)  # fmt: skip
+            done = run_archiver(command, start, "-o", str(shared), *fast, "--redis", url,
+                                "-s", "ARCHIVER_REDIS_PREFETCH=0",
+                                "--report", f"{shared}.json")  # fmt: skip
+            assert done.returncode == 1, done.stderr
+            assert exited(worker, 60, log) == 0, log.read_text()
+            posts = posts_of(alone)
+            assert posts and posts_of(shared) == posts
+            assert ledger_of(shared) == ledger_of(alone)
+            one, two = report(Path(f"{alone}.json")), report(Path(f"{shared}.json"))
+            assert two["failed"] == one["failed"]
+            if command == "tag":
+                assert one["failed"] == [
+                    {"url": f"{server.url}/news/2024/0003.html", "reason": "HTTP 503"}
+                ]
+            handed = report(Path(f"{shared}-worker.json"))
+            assert handed["articles_handed_back"] == len(posts)
+            assert handed["failures_handed_back"] == len(one["failed"])
+    assert redis_server.client(6).keys("*") == []
+
+
+def test_a_crawl_refuses_a_database_another_archive_uses(
+    redis_server: RedisServer, tmp_path: Path
+) -> None:
+    client = redis_server.client(7)
+    client.hset("archiver:crawl", mapping={"id": "x", "archive": "elsewhere:/srv/site"})
+    done = run_archiver("tag", "http://127.0.0.1:9/news/", "-o", str(tmp_path / "out"),
+                        "--redis", redis_server.url(7), "--quiet")  # fmt: skip
+    assert done.returncode == 2
+    assert "holds the unfinished crawl of elsewhere:/srv/site" in done.stderr
+    assert not (tmp_path / "out" / ".archiver").exists()  # the archive was not touched
+    client.flushdb()
+    gone = f"redis://127.0.0.1:{free_port()}/0"
+    done = run_archiver("tag", "http://127.0.0.1:9/news/", "-o", str(tmp_path / "out"),
+                        "--redis", gone, "--quiet")  # fmt: skip
+    assert done.returncode == 2 and "cannot reach Redis" in done.stderr
+    alone = run_archiver("worker", "--redis", redis_server.url(7), "--wait", "0.5")
+    assert alone.returncode == 0 and "no crawl to join within 0.5 s" in alone.stdout

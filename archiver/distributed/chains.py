@@ -49,6 +49,8 @@ class Chain:
     same callback continue the chain (pages 2..n)."""
     parts: int = 1
     """Requests of the chain whose callback or errback has not finished."""
+    waiting: int = 1
+    """Requests of the chain not answered yet (in the scheduler or the downloader)."""
     items: int = 0
     """Items of the chain still in the item pipelines."""
     kept: bool = False
@@ -66,14 +68,27 @@ class Chain:
 class Chains:
     """The chains of one crawler; ``on_end`` is called once per chain."""
 
-    def __init__(self, spider: Any, on_end: Callable[[Chain], None], *, stall_s: float) -> None:
+    def __init__(
+        self,
+        spider: Any,
+        on_end: Callable[[Chain], None],
+        *,
+        stall_s: float,
+        on_answer: Callable[[], None] = lambda: None,
+    ) -> None:
         self.spider = spider
         self.on_end = on_end
+        self.on_answer = on_answer
+        """Called when a request of a chain got its answer: the process may fetch another."""
         self.stall_s = stall_s
         self.active: dict[str, Chain] = {}
 
     def __len__(self) -> int:
         return len(self.active)
+
+    def waiting(self) -> int:
+        """Requests of every chain not answered yet: what the process fetches now."""
+        return sum(chain.waiting for chain in self.active.values())
 
     def start(self, token: str, fingerprint: str, request: Request, member: str) -> Chain:
         """``request`` was leased under ``token``: wrap it, and follow what comes of it."""
@@ -105,6 +120,7 @@ class Chains:
         chain = self.active.get(request.meta.get(TOKEN) or "")
         if chain is not None:
             chain.parts -= 1
+            chain.waiting -= 1
             self._check(chain)
 
     def stalled(self) -> list[Chain]:
@@ -148,6 +164,7 @@ class Chains:
             return original(failure) if original is not None else failure
         if original is None:  # Scrapy logs the failure; the chain's part is over
             chain.parts -= 1
+            chain.waiting -= 1
             self._check(chain)
             return failure
         return self._steps(chain, lambda: original(failure))
@@ -156,6 +173,8 @@ class Chains:
         """Run the spider's callback (or errback) as ``chain``'s, one output at a time."""
         global current
         chain.touched = time.monotonic()
+        chain.waiting -= 1
+        self.on_answer()
         try:
             current = chain
             try:
@@ -181,6 +200,7 @@ class Chains:
         if isinstance(value, Request):
             if chain.callback is not None and _name(value.callback) == chain.callback:
                 chain.parts += 1  # the next page of the same article
+                chain.waiting += 1
                 self._wrap(chain, value)
             return
         if value is None:

@@ -173,8 +173,13 @@ class SharedCrawl:
         return shared
 
     def register(self, spider: str, settings: dict[str, Any]) -> str:
-        """Record a source of this process; returns its id."""
-        sid = source_id(spider, settings)
+        """Record a source of this process; returns its id (the same source twice in
+        one run gets a second id)."""
+        sid = base = source_id(spider, settings)
+        again = 1
+        while sid in self.sources:
+            again += 1
+            sid = f"{base}-{again}"
         keys = self.keys
         pipe = self.client.pipeline(transaction=True)
         pipe.hset(keys.sources, sid, json.dumps({"spider": spider, "settings": settings}))

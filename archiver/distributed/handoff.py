@@ -95,18 +95,40 @@ class ReplayPipeline:
         return item
 
 
+class _SharedPool:
+    """One pool of extraction processes for every crawler of a worker (one per source)."""
+
+    pool: Any = None
+    users = 0
+
+    @classmethod
+    def take(cls, options: Options) -> Any:
+        from archiver.workers import WorkerPool, default_workers
+
+        size = options.workers if options.workers >= 0 else default_workers()
+        if size <= 0 or not is_asyncio_reactor_installed():
+            return None
+        if cls.pool is None:
+            cls.pool = WorkerPool(size, timeout=options.worker_timeout)
+            cls.pool.start()
+        cls.users += 1
+        return cls.pool
+
+    @classmethod
+    def give(cls) -> None:
+        cls.users -= 1
+        if cls.users <= 0 and cls.pool is not None:
+            cls.pool.close()
+            cls.pool = None
+
+
 class HandBackPipeline:
     """A worker's only pipeline: extract, and file the outcome on the request's chain."""
 
     def __init__(self, crawler: Any, options: Options) -> None:
-        from archiver.workers import WorkerPool, default_workers
-
         self.crawler = crawler
         self.options = options
-        size = options.workers if options.workers >= 0 else default_workers()
-        self.pool: WorkerPool | None = None
-        if size > 0 and is_asyncio_reactor_installed():
-            self.pool = WorkerPool(size, timeout=options.worker_timeout)
+        self.pool: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> HandBackPipeline:
@@ -116,12 +138,12 @@ class HandBackPipeline:
         return cls(crawler, Options.from_settings(settings))
 
     def open_spider(self) -> None:
-        if self.pool is not None:
-            self.pool.start()
+        self.pool = _SharedPool.take(self.options)  # started while the first pages come
 
     def close_spider(self) -> None:
         if self.pool is not None:
-            self.pool.close()
+            self.pool = None
+            _SharedPool.give()
 
     async def process_item(self, item: Any) -> Any:
         from archiver.distributed.member import member_of

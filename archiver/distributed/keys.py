@@ -148,11 +148,15 @@ def public_url(url: str) -> str:
 def connect(url: str) -> Any:
     """A Redis client for ``url`` (scrapy-redis's defaults: timeouts, retry on timeout),
     answering ``str``; checked with a PING. Raises ``RedisUnavailable``."""
-    from redis.exceptions import RedisError
-    from scrapy_redis.connection import get_redis
-
     from archiver.distributed.errors import RedisUnavailable
 
+    try:
+        from redis.exceptions import RedisError
+        from scrapy_redis.connection import get_redis
+    except ImportError as exc:
+        raise RedisUnavailable(
+            f"--redis needs the redis extra: pip install 'hexo-news-archiver[redis]' ({exc})"
+        ) from exc
     client = get_redis(
         url=url, socket_timeout=30, socket_connect_timeout=10, retry_on_timeout=True,
         decode_responses=True,

@@ -15,11 +15,14 @@ every five seconds.
 
 Settings: ``ARCHIVER_REDIS`` (the URL), ``ARCHIVER_REDIS_ROLE`` (``archive``
 or ``worker``), ``ARCHIVER_REDIS_LEASE`` (seconds a lease lasts unless
-renewed, 60), ``ARCHIVER_REDIS_PREFETCH`` (leases held at once, default
-``CONCURRENT_REQUESTS_PER_DOMAIN``), ``ARCHIVER_REDIS_GRACE`` (seconds a
-worker waits, idle, after the archiving process is gone, 30),
+renewed, 60), ``ARCHIVER_REDIS_PREFETCH`` (leased requests a process
+fetches at once, default ``CONCURRENT_REQUESTS_PER_DOMAIN``; 0 in the
+archiving process: it only walks the listings and writes, the workers fetch
+every article, and the crawl waits for one), ``ARCHIVER_REDIS_GRACE``
+(seconds a worker waits, idle, after the archiving process is gone, 30),
 ``ARCHIVER_REDIS_STALL`` (seconds without a sign of life that end a chain,
-600), ``ARCHIVER_REDIS_TTL`` (the keys' backstop TTL, 7 days).
+900: more than the longest Retry-After waited for), ``ARCHIVER_REDIS_TTL``
+(the keys' backstop TTL, 7 days).
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ DEFAULT_TTL = 7 * 24 * 3600
 _TICK = 0.25
 _CHORES = 1.0
 """Seconds between renewals, expiry checks and heartbeats."""
+_REPLAYS = 32
+"""Outcomes the archiving process writes at once."""
 
 
 def member_of(crawler: Any) -> Any:
@@ -76,16 +81,19 @@ class Member:
         self.id = me
         self.ttl_s = settings.getint("ARCHIVER_REDIS_TTL", DEFAULT_TTL)
         lease_s = settings.getfloat("ARCHIVER_REDIS_LEASE", 60.0)
-        self.prefetch = max(
-            1,
-            settings.getint("ARCHIVER_REDIS_PREFETCH", 0)
-            or settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 4),
-        )
+        prefetch = settings.get("ARCHIVER_REDIS_PREFETCH")
+        if prefetch is None or prefetch == "":
+            prefetch = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 4)
+        # 0: an archiving process that leaves every article to the workers.
+        self.prefetch = max(0 if self.role == "archive" else 1, int(prefetch))
         spider = crawler.spider
         self.queue = LeasedQueue(client, spider, self.keys, lease_s=lease_s, ttl_s=self.ttl_s)
         self.seen = SeenSet(client, self.keys.seen, self.ttl_s)
         self.chains = Chains(
-            spider, self._chain_ended, stall_s=settings.getfloat("ARCHIVER_REDIS_STALL", 600.0)
+            spider,
+            self._chain_ended,
+            stall_s=settings.getfloat("ARCHIVER_REDIS_STALL", 900.0),
+            on_answer=self.wake,
         )
         self._tokens = itertools.count(1)
         self._loop: task.LoopingCall | None = None
@@ -117,9 +125,9 @@ class Member:
 
     def lease_next(self) -> Any:
         """The next shared request for this process, leased; None when there is none,
-        or when this process holds ``prefetch`` leases already."""
+        or when this process fetches ``prefetch`` requests of its leases already."""
         stats = self.crawler.stats
-        while len(self.chains) < self.prefetch and not self.closing:
+        while self.chains.waiting() < self.prefetch and not self.closing:
             token = f"{self.id}/{next(self._tokens)}"
             data = self.queue.lease(token)
             if data is None:
@@ -146,6 +154,10 @@ class Member:
 
     def _chain_ended(self, chain: Chain) -> None:
         raise NotImplementedError
+
+    def has_work(self) -> bool:
+        """Whether the shared crawl has work for this process's engine: a queued request."""
+        return len(self.queue) > 0
 
     def wake(self) -> None:
         """Have the engine ask the scheduler for requests now, not at its next heartbeat."""
@@ -174,7 +186,7 @@ class Member:
             logger.warning("shared crawl: %s: %s", type(exc).__name__, exc)
 
     def tick(self) -> None:
-        if len(self.chains) < self.prefetch and len(self.queue) > 0:
+        if self.chains.waiting() < self.prefetch and len(self.queue) > 0:
             self.wake()
 
     def chores(self) -> None:
@@ -230,7 +242,7 @@ class ArchiveMember(Member):
         super().__init__(crawler, client, shared.keys, sid, shared.owner)
         self.shared = shared
         self.replaying = 0
-        self.replay_limit = max(1, crawler.settings.getint("CONCURRENT_ITEMS", 1)) * 8
+        self.replay_limit = _REPLAYS
         recovered = self.queue.recover()
         requeued = self.queue.requeue_held_by(shared.previous_owner) if shared.previous_owner else 0
         if recovered or requeued:
@@ -256,8 +268,16 @@ class ArchiveMember(Member):
             found = chain.outcome.found
             report_failure(self.crawler, found.link or "", f"no outcome after "
                            f"{self.chains.stall_s:.0f} s", found=found)  # fmt: skip
+        if not chain.kept:
+            self.forget(chain.fingerprint)
         self.queue.release(chain.token)
         self.wake()
+
+    def forget(self, fingerprint: str) -> None:
+        """A request that kept no article leaves the seen-set: started again, the crawl
+        requests it again, as a one-process crawl retries what failed."""
+        if fingerprint:
+            self.client.srem(self.keys.seen, fingerprint)
 
     def item_scraped(self, item: Any, **kwargs: Any) -> None:
         from archiver.distributed.handoff import HandedBack
@@ -275,11 +295,16 @@ class ArchiveMember(Member):
 
     def tick(self) -> None:
         super().tick()
+        self.take_outcomes()
+
+    def take_outcomes(self) -> None:
+        """Move handed-back outcomes to ``processing`` and write them, up to
+        ``replay_limit`` at a time (the post writer commits them in batches)."""
         engine = self.crawler.engine
         if self.closing or engine is None or getattr(engine, "spider", None) is None:
             return
         while self.replaying < self.replay_limit:
-            raw = self.client.lmove(self.keys.results, self.keys.processing, "RIGHT", "LEFT")
+            raw = self.client.rpoplpush(self.keys.results, self.keys.processing)
             if raw is None:
                 return
             self.replaying += 1
@@ -300,16 +325,26 @@ class ArchiveMember(Member):
             scraper = self.crawler.engine.scraper
             for item in handed_back_items(outcome):
                 await scraper.start_itemproc_async(item, response=None)
+            fingerprint = outcome.fingerprint
+            if fingerprint and not self.client.sismember(self.keys.done, fingerprint):
+                self.forget(fingerprint)
         finally:
             self.client.lrem(self.keys.processing, 1, raw)
             self.replaying -= 1
+            self.take_outcomes()  # the next one now, not at the next tick
+            self.wake()  # the crawl may be drained now: the engine sees it at once
 
     def chores(self) -> None:
         super().chores()
         self.shared.beat()
 
+    def has_work(self) -> bool:
+        """Until the source is drained the archiving process is not idle: its spider
+        (finishing the listings it walked, in the ledger) waits for the workers' work."""
+        return bool(self.replaying or not self.queue.state().drained)
+
     def spider_idle(self, spider: Any) -> None:
-        if self.replaying or not self.queue.state().drained:
+        if self.has_work():
             raise DontCloseSpider
 
     def spider_closed(self, spider: Any, reason: str) -> None:

@@ -25,6 +25,7 @@ from archiver.distributed.keys import SourceKeys
 __all__ = ["LeasedQueue", "QueueState"]
 
 _NOW = """
+if redis.replicate_commands then redis.replicate_commands() end  -- Redis < 7: TIME, then writes
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 """
@@ -105,7 +106,7 @@ return n
 _RECOVER = """
 -- KEYS: processing, results: outcomes a dead archiving process was writing go back
 local n = 0
-while redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'RIGHT') do n = n + 1 end
+while redis.call('RPOPLPUSH', KEYS[1], KEYS[2]) do n = n + 1 end
 return n
 """
 

@@ -80,7 +80,7 @@ class SharedScheduler(RedisScheduler):  # type: ignore[misc]
         return len(self.local) + len(self.queue)
 
     def has_pending_requests(self) -> bool:
-        return bool(self.local.has_pending_requests() or len(self.queue) > 0)
+        return bool(self.local.has_pending_requests() or self.member.has_work())
 
     def shared(self, request: Request) -> bool:
         """Whether any process may fetch ``request``: an article's first page."""
