@@ -212,16 +212,14 @@ class ArchivePipeline:
             durable=options.fsync,
             front_matter=options.front_matter,
         )
-        self.writer = PostWriter(self.session.archive)
+        self.writer = self.session.writer  # shared by the crawls of this process
         if any(self.session.repaired.values()):
             self.crawler.stats.set_value("archiver/repaired", self.session.repaired)
 
     def close_spider(self) -> None:
         if self.session is None:
             return
-        if self.writer is not None:
-            self.writer.close()  # every queued post is written first
-            self.writer = None
+        self.writer = None  # the session closes it once its last crawl is done
         self.crawler.stats.set_value("archiver/sites", self._site_rates())
         close_session(self.session)
         self.session = None

@@ -16,6 +16,7 @@ from pathlib import Path
 from archiver.archive.ledger import unavailable
 from archiver.archive.lock import ArchiveLock
 from archiver.archive.store import Archive
+from archiver.archive.writer import PostWriter
 from archiver.errors import ArchiveUnavailable
 
 __all__ = ["ArchiveSession", "close_session", "open_session"]
@@ -31,6 +32,10 @@ class ArchiveSession:
     has_urlless_posts: bool
     repaired: dict[str, int] = field(default_factory=dict)
     users: int = 0
+    writer: PostWriter | None = None
+    """The one thread that writes this archive's posts and ledger rows: every
+    crawl of the process queues its writes there, so two crawls that meet the
+    same article write it once, in turn."""
 
 
 _SESSIONS: dict[Path, ArchiveSession] = {}
@@ -80,7 +85,9 @@ def _open(root: Path, image_placeholder: str, durable: bool, front_matter: str) 
     except BaseException:
         lock.release()
         raise
-    return ArchiveSession(archive, lock, known, urlless is not None, repaired)
+    session = ArchiveSession(archive, lock, known, urlless is not None, repaired)
+    session.writer = PostWriter(archive)
+    return session
 
 
 def close_session(session: ArchiveSession) -> None:
@@ -93,6 +100,8 @@ def close_session(session: ArchiveSession) -> None:
             if value is session:
                 del _SESSIONS[key]
         try:
+            if session.writer is not None:
+                session.writer.close()  # every queued write is done first
             session.archive.close()
         finally:
             session.lock.release()

@@ -33,20 +33,15 @@ import time
 from typing import Any
 
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, NotConfigured
-from scrapy.utils.defer import deferred_from_coro
+from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from archiver.distributed import chains as chains_module
 from archiver.distributed.chains import Chain, Chains
-from archiver.distributed.codec import Outcome
-from archiver.distributed.keys import CRAWL, CrawlKeys, SourceKeys, connect, member_id
+from archiver.distributed.keys import CrawlKeys, SourceKeys
 from archiver.distributed.queue import LeasedQueue
 from archiver.distributed.scheduler import SeenSet
-from archiver.extraction.article import Found
-from archiver.signals import report_failure, url_failed
 
-__all__ = ["ArchiveMember", "Member", "WorkerMember", "member_of"]
+__all__ = ["Member", "member_of"]
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +105,9 @@ class Member:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> Member:
+        from archiver.distributed.archive_member import ArchiveMember
+        from archiver.distributed.worker_member import WorkerMember
+
         settings = crawler.settings
         url = settings.get("ARCHIVER_REDIS")
         if not url:
@@ -231,218 +229,3 @@ def _kept(item: Any) -> bool:
     from archiver.items import ArticlePages
 
     return isinstance(item, ArticlePages) and item.article is not None
-
-
-class ArchiveMember(Member):
-    """The archiving process's part: seeds, crawls too, writes every outcome."""
-
-    role = "archive"
-
-    def __init__(self, crawler: Any, client: Any, shared: Any, sid: str) -> None:
-        super().__init__(crawler, client, shared.keys, sid, shared.owner)
-        self.shared = shared
-        self.replaying = 0
-        self.replay_limit = _REPLAYS
-        recovered = self.queue.recover()
-        requeued = self.queue.requeue_held_by(shared.previous_owner) if shared.previous_owner else 0
-        if recovered or requeued:
-            logger.info("shared crawl %s resumed: %d outcomes to write again, %d requests "
-                        "queued again", shared.keys.cid, recovered, requeued)  # fmt: skip
-
-    @classmethod
-    def create(cls, crawler: Any, url: str) -> ArchiveMember:
-        from archiver.distributed.coordinator import SharedCrawl, source_spec
-        from archiver.options import Options
-
-        options = Options.from_settings(crawler.settings)
-        if options.output is None:
-            raise ValueError("a crawl shared through Redis needs its archive: ARCHIVER_OUTPUT")
-        shared = SharedCrawl.join(url, options.output, ttl_s=crawler.settings.getint(
-            "ARCHIVER_REDIS_TTL", DEFAULT_TTL))  # fmt: skip
-        spider_name, settings = source_spec(crawler)
-        sid = shared.register(spider_name, settings)
-        return cls(crawler, shared.client, shared, sid)
-
-    def _chain_ended(self, chain: Chain) -> None:
-        if chain.stalled:
-            found = chain.outcome.found
-            report_failure(self.crawler, found.link or "", f"no outcome after "
-                           f"{self.chains.stall_s:.0f} s", found=found)  # fmt: skip
-        if not chain.kept:
-            self.forget(chain.fingerprint)
-        self.queue.release(chain.token)
-        self.wake()
-
-    def forget(self, fingerprint: str) -> None:
-        """A request that kept no article leaves the seen-set: started again, the crawl
-        requests it again, as a one-process crawl retries what failed."""
-        if fingerprint:
-            self.client.srem(self.keys.seen, fingerprint)
-
-    def item_scraped(self, item: Any, **kwargs: Any) -> None:
-        from archiver.distributed.handoff import HandedBack
-
-        if isinstance(item, HandedBack):
-            if item.article is not None and item.outcome is not None:
-                self.mark_done(item.outcome.fingerprint)
-            return
-        chain = self.chains.of_item(item)
-        if chain is not None and _kept(item):
-            self.mark_done(chain.fingerprint)
-        super().item_scraped(item, **kwargs)
-
-    # ------------------------------------------------------------ results
-
-    def tick(self) -> None:
-        super().tick()
-        self.take_outcomes()
-
-    def take_outcomes(self) -> None:
-        """Move handed-back outcomes to ``processing`` and write them, up to
-        ``replay_limit`` at a time (the post writer commits them in batches)."""
-        engine = self.crawler.engine
-        if self.closing or engine is None or getattr(engine, "spider", None) is None:
-            return
-        while self.replaying < self.replay_limit:
-            raw = self.client.rpoplpush(self.keys.results, self.keys.processing)
-            if raw is None:
-                return
-            self.replaying += 1
-            deferred_from_coro(self._replay(raw)).addErrback(_log_replay_error)
-
-    async def _replay(self, raw: str) -> None:
-        from archiver.distributed.handoff import handed_back_items
-
-        stats = self.crawler.stats
-        try:
-            try:
-                outcome = Outcome.loads(raw)
-            except Exception as exc:
-                logger.error("a handed-back outcome cannot be read, dropped: %s", exc)
-                stats.inc_value("archiver/redis/unreadable")
-                return
-            stats.inc_value("archiver/redis/handed_back")
-            scraper = self.crawler.engine.scraper
-            for item in handed_back_items(outcome):
-                await scraper.start_itemproc_async(item, response=None)
-            fingerprint = outcome.fingerprint
-            if fingerprint and not self.client.sismember(self.keys.done, fingerprint):
-                self.forget(fingerprint)
-        finally:
-            self.client.lrem(self.keys.processing, 1, raw)
-            self.replaying -= 1
-            self.take_outcomes()  # the next one now, not at the next tick
-            self.wake()  # the crawl may be drained now: the engine sees it at once
-
-    def chores(self) -> None:
-        super().chores()
-        self.shared.beat()
-
-    def has_work(self) -> bool:
-        """Until the source is drained the archiving process is not idle: its spider
-        (finishing the listings it walked, in the ledger) waits for the workers' work."""
-        return bool(self.replaying or not self.queue.state().drained)
-
-    def spider_idle(self, spider: Any) -> None:
-        if self.has_work():
-            raise DontCloseSpider
-
-    def spider_closed(self, spider: Any, reason: str) -> None:
-        super().spider_closed(spider, reason)
-        finished = reason == "finished"
-        if not finished:  # what it held goes back now, for the workers or the next start
-            self.queue.give_back(list(self.chains.active))
-        self.shared.leave(self.sid, finished=finished)
-
-
-class WorkerMember(Member):
-    """A worker's part: fetch and extract what it leases, hand every outcome back."""
-
-    role = "worker"
-
-    def __init__(self, crawler: Any, client: Any, crawl: CrawlKeys, sid: str) -> None:
-        super().__init__(crawler, client, crawl, sid, crawler.settings.get("ARCHIVER_REDIS_MEMBER")
-                         or member_id())  # fmt: skip
-        self.grace_s = crawler.settings.getfloat("ARCHIVER_REDIS_GRACE", 30.0)
-        self.idle_since: float | None = None
-        crawler.signals.connect(self.url_failed, signal=url_failed)
-
-    @classmethod
-    def create(cls, crawler: Any, url: str) -> WorkerMember:
-        settings = crawler.settings
-        cid, sid = settings.get("ARCHIVER_REDIS_CRAWL"), settings.get("ARCHIVER_REDIS_SOURCE")
-        if not cid or not sid:
-            raise ValueError("a worker's crawler needs ARCHIVER_REDIS_CRAWL and _SOURCE")
-        return cls(crawler, connect(url), CrawlKeys(cid), sid)
-
-    def url_failed(self, url: str, reason: str, retry: bool, found: Found) -> None:
-        chain = chains_module.current
-        if chain is not None:
-            chain.outcome.failures.append((url, reason, retry, found))
-            return
-        # Not of a chain (robots.txt of a host, say): handed back on its own.
-        loose = Outcome("", found if found.link else Found(link=url), by=self.id)
-        loose.failures.append((url, reason, retry, found))
-        self.hand_back_loose(loose)
-
-    def hand_back_loose(self, outcome: Outcome) -> None:
-        """An outcome of no lease (its chain ended already): handed back all the same."""
-        pipe = self.client.pipeline(transaction=False)
-        pipe.lpush(self.keys.results, outcome.dumps())
-        pipe.expire(self.keys.results, self.ttl_s)
-        pipe.execute()
-        self.crawler.stats.inc_value("archiver/redis/handed_back_loose")
-
-    def _chain_ended(self, chain: Chain) -> None:
-        outcome = chain.outcome
-        stats = self.crawler.stats
-        if chain.stalled:
-            found = outcome.found
-            outcome.failures.append(
-                (found.link or "", f"no outcome after {self.chains.stall_s:.0f} s", True, found)
-            )
-        if self.queue.release(chain.token, outcome.dumps()):
-            stats.inc_value("archiver/redis/handed_back")
-            stats.inc_value("archiver/redis/articles", len(outcome.articles))
-            failed = len(outcome.failures) + len(outcome.rejected)
-            stats.inc_value("archiver/redis/failures", failed)
-        else:  # the lease expired meanwhile: the request was queued again, someone redoes it
-            stats.inc_value("archiver/redis/lease_lost")
-            logger.warning("lease of %s lost: its outcome is not handed back", outcome.found.link)
-        self.wake()
-
-    def over(self) -> bool:
-        """The crawl ended, or this source is finished."""
-        pipe = self.client.pipeline(transaction=False)
-        pipe.hget(CRAWL, "id")
-        pipe.hexists(self.crawl_keys.finished, self.sid)
-        cid, finished = pipe.execute()
-        return cid != self.crawl_keys.cid or bool(finished)
-
-    def chores(self) -> None:
-        super().chores()
-        self.client.set(self.crawl_keys.member(self.id), self.sid, ex=max(5, int(_CHORES * 10)))
-        if not self.chains.active and (self.over() or len(self.queue) == 0):
-            self.wake()  # an idle engine checks whether to close
-
-    def spider_idle(self, spider: Any) -> None:
-        if self.over():
-            return
-        state = self.queue.state()
-        if state.queued or state.leased or self.client.exists(self.crawl_keys.alive):
-            self.idle_since = None
-            raise DontCloseSpider
-        # The archiving process is gone and nothing is left to fetch: what was handed
-        # back waits in Redis for it to start again. Wait a grace period, then leave.
-        now = time.monotonic()
-        if self.idle_since is None:
-            self.idle_since = now
-        if now - self.idle_since < self.grace_s:
-            raise DontCloseSpider
-        self.crawler.stats.set_value("archiver/redis/left", "the archiving process is gone")
-
-    def spider_closed(self, spider: Any, reason: str) -> None:
-        super().spider_closed(spider, reason)
-        if self.chains.active:  # stopped before done (Ctrl-C): the others take them now
-            self.queue.give_back(list(self.chains.active))
-        self.client.delete(self.crawl_keys.member(self.id))
