@@ -11,8 +11,9 @@ labelled by the tables of ``tests/test_zh_news_pages.py``). Without
 Input: ours gets the raw bytes (``archiver.extract(bytes, url,
 site="generic")``, decoding included, as a spider gives them); each peer gets
 the same decoded text (our ``decode_html``). The time is CPU time
-(``time.process_time``) of one call, the fastest of ``--repeat`` passes per
-page; the table gives the median over pages. Peers run as their documentation
+(``time.process_time``) of one call, the fastest of ``--repeat`` rounds per
+page (each round runs every tool over all pages, one tool after the other);
+the table gives the median over pages. Peers run as their documentation
 shows: ``trafilatura.bare_extraction(html, url=url, with_metadata=True)``;
 newspaper4k ``Article(url, fetch_images=False)`` (``language="zh"`` on the
 Chinese set) with ``download(input_html=html)`` and ``parse()``; GNE
@@ -42,187 +43,30 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
+import math
 import statistics
 import sys
 import time
-import unicodedata
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "data"
-DEV_DATA = SHARED / "web-pages-dev"
-ZH_DATA = SHARED / "zh-news-pages"
-SCORES = ROOT / "bench" / "dev_scores.json"
-TOOLS = ("ours", "trafilatura", "newspaper4k", "gne", "htmldate")
-
-
-@dataclass
-class Case:
-    """One labelled page. ``None`` means not labelled."""
-
-    key: str
-    path: Path
-    url: str | None
-    title: str | None = None
-    authors: list[str] | None = None
-    date: str | None = None
-    no_date: bool = False
-    body_with: list[str] = field(default_factory=list)
-    body_without: list[str] = field(default_factory=list)
-    listing: bool = False
-    language: str | None = None
-
-
-@dataclass
-class Output:
-    """What one tool found on one page."""
-
-    title: str | None = None
-    authors: list[str] = field(default_factory=list)
-    date: date | None = None
-    text: str | None = None
-    not_article: bool = False
-    error: str | None = None
-    seconds: float = 0.0
-
-
-def load_dev(data: Path = DEV_DATA) -> list[Case]:
-    truth = json.loads((data / "truth.json").read_text(encoding="utf-8"))
-    return [
-        Case(
-            key=key,
-            path=data / item["file"],
-            url=item.get("url"),
-            title=item.get("title"),
-            authors=item.get("authors") or None,
-            date=item.get("date"),
-            no_date=bool(item.get("no_date")),
-            body_with=list(item.get("body_with") or []),
-            body_without=list(item.get("body_without") or []),
-        )
-        for key, item in sorted(truth.items())
-    ]
-
-
-def load_zh(data: Path = ZH_DATA) -> list[Case]:
-    """The Chinese pages with the labels of ``tests/test_zh_news_pages.py``."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    from tests import test_zh_news_pages as zh
-
-    cases = []
-    for key, title in sorted(zh.EXPECTED_TITLES.items()):
-        credits = zh.EXPECTED_CREDITS.get(key, {})
-        authors = credits.get("authors")
-        when = zh.EXPECTED_DATES.get(key)
-        cases.append(
-            Case(
-                key=key,
-                path=data / key,
-                url=f"https://zh-news-pages.example/{key}",
-                title=title,
-                authors=list(authors) if isinstance(authors, list) else None,
-                date=when.date().isoformat() if when else None,
-                language="zh",
-            )
-        )
-    for key in zh.LIST_PAGES:
-        cases.append(Case(key, data / key, f"https://zh-news-pages.example/{key}", listing=True))
-    return cases
-
-
-# Scoring ---------------------------------------------------------------------
-
-_SPACES = re.compile(r"\s+")
-_NAME_SPLIT = re.compile(r"\s*[;,/|、]\s*")
-_EDGE_PUNCTUATION = " \t\n.,;:!?·-–—|/()[]{}\"'“”‘’«»"
-
-
-def squash(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
-
-
-def name_key(name: str) -> str:
-    return squash(unicodedata.normalize("NFKC", name)).casefold().strip(_EDGE_PUNCTUATION)
-
-
-def name_keys(names: Iterable[str]) -> set[str]:
-    keys: set[str] = set()
-    for name in names:
-        for part in (name, *_NAME_SPLIT.split(name)):
-            if name_key(part):
-                keys.add(name_key(part))
-    return keys
-
-
-def score(cases: list[Case], outputs: dict[str, Output]) -> dict[str, tuple[int, int]]:
-    """``{field: (hits, total)}`` of one tool over ``cases``."""
-    counts: dict[str, list[int]] = {}
-
-    def count(name: str, hit: bool) -> None:
-        entry = counts.setdefault(name, [0, 0])
-        entry[0] += int(hit)
-        entry[1] += 1
-
-    for case in cases:
-        out = outputs[case.key]
-        if case.listing:
-            count("list pages rejected", out.not_article)
-            continue
-        if case.title is not None:
-            count("title", squash(out.title or "") == squash(case.title))
-        if case.authors:
-            count("author", bool(name_keys(case.authors) & name_keys(out.authors)))
-        if case.date is not None:
-            hit = out.date is not None and out.date.isoformat() == case.date
-            count("date", hit)
-            count("date: dated pages", hit)
-        elif case.no_date:
-            count("date", out.date is None)
-            count("date: no-date pages left empty", out.date is None)
-        if case.body_with or case.body_without:
-            text = squash(out.text or "")
-            for snippet in case.body_with:
-                count("body: with found", squash(snippet) in text)
-            for snippet in case.body_without:
-                count("body: without kept out", squash(snippet) not in text)
-        count("not an article (false alarms)", out.not_article)
-        count("crashes", out.error is not None)
-    return {name: (hits, total) for name, (hits, total) in counts.items()}
-
-
-# Tools -----------------------------------------------------------------------
-
-_BLOCKS = frozenset(
-    "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre table tr td th dd dt dl figure "
-    "figcaption section article header footer hr".split()
+from bench.dev_scoring import (
+    DEV_DATA,
+    ROOT,
+    SCORES,
+    ZH_DATA,
+    Case,
+    Output,
+    html_text,
+    load_dev,
+    load_zh,
+    score,
 )
 
-
-def html_text(html: str) -> str:
-    """The text of a body's HTML, a space at each block."""
-    if not html.strip():
-        return ""
-    root = etree.fromstring(f"<div>{html}</div>", etree.HTMLParser())
-    parts: list[str] = []
-    for event, node in etree.iterwalk(root, events=("start", "end")):
-        if not isinstance(node.tag, str):
-            continue
-        if event == "start":
-            parts.append(" " if node.tag in _BLOCKS else "")
-            parts.append(node.text or "")
-        else:
-            parts.append(" " if node.tag in _BLOCKS else "")
-            parts.append(node.tail or "")
-    return "".join(parts)
+TOOLS = ("ours", "trafilatura", "newspaper4k", "gne", "htmldate")
 
 
 def as_day(value: object) -> date | None:
@@ -239,7 +83,8 @@ def as_day(value: object) -> date | None:
         try:
             from dateutil import parser as du
 
-            return du.parse(value, fuzzy=True).date()
+            guessed: datetime = du.parse(value, fuzzy=True)
+            return guessed.date()
         except (ValueError, OverflowError):
             return None
     return None
@@ -329,33 +174,51 @@ RUNNERS: dict[str, Callable[[Case, bytes, str], Output]] = {
     "gne": run_gne,
     "htmldate": run_htmldate,
 }
+ORDER = (
+    "title",
+    "author",
+    "date",
+    "date: dated pages",
+    "date: no-date pages left empty",
+    "body: with found",
+    "body: without kept out",
+    "list pages rejected",
+    "not an article (false alarms)",
+    "crashes",
+)
 FIELDS_OF = {"htmldate": {"date", "date: dated pages", "date: no-date pages left empty"}}
 
 
-def run(
-    tools: Iterable[str], cases: list[Case], repeat: int = 1
-) -> dict[str, dict[str, Output]]:
-    """Each tool on each page, one after the other per page; fastest of ``repeat``."""
+def run(tools: Iterable[str], cases: list[Case], repeat: int = 1) -> dict[str, dict[str, Output]]:
+    """Each tool on every page, in passes: one pass per tool, the tools taking
+    turns, ``repeat`` rounds; a page's time is its fastest run. (A tool's own
+    pass keeps its code and data warm, as in a crawl; taking turns spreads the
+    machine's load over all tools alike.)"""
     from archiver.extraction.encoding import decode_html
 
     tools = list(tools)
-    results: dict[str, dict[str, Output]] = {tool: {} for tool in tools}
+    inputs = []
     for case in cases:
         raw = case.path.read_bytes()
-        html = decode_html(raw)[0]
+        inputs.append((case, raw, decode_html(raw)[0]))
+    results: dict[str, dict[str, Output]] = {tool: {} for tool in tools}
+    for _round in range(repeat):
         for tool in tools:
-            best, out = float("inf"), Output()
-            for _ in range(repeat):
+            for case, raw, html in inputs:
                 start = time.process_time()
                 try:
                     out = RUNNERS[tool](case, raw, html)
                 except Exception as error:  # a peer's crash is a result too
                     out = Output(error=f"{type(error).__name__}: {error}"[:300])
-                best = min(best, time.process_time() - start)
-            out.seconds = best
-            if tool == "ours" and out.text:
-                out.text = html_text(out.text)
-            results[tool][case.key] = out
+                seconds = time.process_time() - start
+                first = results[tool].get(case.key)
+                if first is None:
+                    out.seconds = seconds
+                    if tool == "ours" and out.text:
+                        out.text = html_text(out.text)
+                    results[tool][case.key] = out
+                else:
+                    first.seconds = min(first.seconds, seconds)
     return results
 
 
@@ -365,9 +228,8 @@ def table(
     """A Markdown table of every tool's scores; and ours as fractions."""
     tools = list(results)
     scores = {tool: score(cases, results[tool]) for tool in tools}
-    fields: list[str] = []
-    for tool in tools:
-        fields += [f for f in scores[tool] if f not in fields]
+    present = {f for tool in tools for f in scores[tool]}
+    fields = [f for f in ORDER if f in present]
     lines = [f"{title}\n", "| field | pages | " + " | ".join(tools) + " |"]
     lines.append("|---|---:|" + "---:|" * len(tools))
     for name in fields:
@@ -390,8 +252,12 @@ def table(
     )
     ours: dict[str, float] = {}
     if "ours" in scores:
-        ours = {f: h / n for f, (h, n) in scores["ours"].items() if n and f != "crashes"}
-        ours.pop("not an article (false alarms)", None)
+        # The fields (not their parts, "date: ..."): a trade between the parts is allowed.
+        ours = {
+            f: h / n
+            for f, (h, n) in scores["ours"].items()
+            if n and f != "crashes" and not f.startswith("date: ")
+        }
     return "\n".join(lines), ours
 
 
@@ -430,7 +296,11 @@ def main(argv: list[str] | None = None) -> int:
         results = run(args.tools, cases, args.repeat)
         text, ours = table(f"{label}: {len(cases)} pages", cases, results)
         print(text + "\n", flush=True)
-        recorded[name] = {k: round(v, 4) for k, v in ours.items()}
+        # Floors rounded down, the false-alarm ceiling up: the test compares exactly.
+        recorded[name] = {
+            k: (math.ceil if k.startswith("not an") else math.floor)(v * 10_000) / 10_000
+            for k, v in ours.items()
+        }
         dump[name] = {
             t: {k: {**o.__dict__, "date": str(o.date) if o.date else None} for k, o in r.items()}
             for t, r in results.items()

@@ -144,3 +144,46 @@ def test_search_is_bounded() -> None:
     start = time.perf_counter()
     assert parse_date(text, tz=BEIJING, now=NOW) is None
     assert time.perf_counter() - start < 0.5
+
+
+UTC_ZONE = ZoneInfo("UTC")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("am 25.08.2015 22:30", datetime(2015, 8, 25, 22, 30, tzinfo=UTC_ZONE)),
+        ("31.10.2023, 10.19 Uhr", datetime(2023, 10, 31, 10, 19, tzinfo=UTC_ZONE)),
+        ("4.\u20092.\u20092022", datetime(2022, 2, 4, tzinfo=UTC_ZONE)),
+        ("6. August 2009", datetime(2009, 8, 6, tzinfo=UTC_ZONE)),
+        ("Veröffentlicht: 3. Mai 2021 um 12:00 Uhr", datetime(2021, 5, 3, 12, 0, tzinfo=UTC_ZONE)),
+        ("25 mars 2020", datetime(2020, 3, 25, tzinfo=UTC_ZONE)),
+        ("1er mars 2020 à 10h30", datetime(2020, 3, 1, 10, 30, tzinfo=UTC_ZONE)),
+        ("5 de marzo de 2020", datetime(2020, 3, 5, tzinfo=UTC_ZONE)),
+        ("12 settembre 2019", datetime(2019, 9, 12, tzinfo=UTC_ZONE)),
+        ("28 września 2020, 18:00", datetime(2020, 9, 28, 18, 0, tzinfo=UTC_ZONE)),
+        ("02/10/2020", datetime(2020, 10, 2, tzinfo=UTC_ZONE)),  # day first
+        ("09/25/2015", datetime(2015, 9, 25, tzinfo=UTC_ZONE)),  # no 25th month
+    ],
+)
+def test_european_forms(text: str, expected: datetime) -> None:
+    assert parse_date(text, tz=UTC_ZONE) == expected
+
+
+def test_version_numbers_are_no_dates() -> None:
+    assert parse_date("version 1.2.3.2020", tz=UTC_ZONE) is None
+
+
+def test_a_date_after_the_fetch_is_passed_over() -> None:
+    # A cookie's expiry or an event announced: never a publication date.
+    found = search_date("expires 31 Dec 2099 23:59:59 UTC; posted 2022-07-01", now=NOW)
+    assert found is not None and found[0].year == 2022
+    assert search_date("31 Dec 2099", now=NOW) is None
+    # Up to a day ahead is a time zone's difference, not the future.
+    assert search_date("2022-07-30", now=NOW) is not None
+
+
+def test_year_less_dates_are_left_unread_on_request() -> None:
+    assert search_date("09月05日 11:10", now=NOW) is not None
+    assert search_date("09月05日 11:10", now=NOW, year_less=False) is None
+    assert search_date("3小时前", now=NOW, relative=False) is None

@@ -197,3 +197,46 @@ def test_big_page_is_fast() -> None:
     assert codec == "utf-8"
     assert warnings == []
     assert len(text) > 9_000_000
+
+
+def test_gb2312_page_with_one_bad_byte_stays_gb18030() -> None:
+    # Decoded as ptcp154 before: a close call of charset-normalizer's.
+    raw = page(body=CHINESE * 5).encode("gb2312")
+    raw = raw[:150] + b"\x80" + raw[150:]
+    text, codec, warnings = decode_html(raw)
+    assert codec == "gb18030"
+    assert CHINESE[:20] in text
+    assert warnings == ["replacement-chars"]
+
+
+def test_declared_gb2312_page_with_one_bad_byte_stays_gb18030() -> None:
+    raw = page("gb2312", body=CHINESE * 5).encode("gb2312")
+    raw = raw[:200] + b"\xff" + raw[200:]
+    _, codec, warnings = decode_html(raw)
+    assert codec == "gb18030"
+    assert "replacement-chars" in warnings
+
+
+def test_utf8_page_with_one_bad_byte_stays_utf8() -> None:
+    # Decoded as mac-latin2 before, with no warning.
+    body = "Ein schöner Tag für Übergrößen: Straße, Äpfel, Öl. " * 20
+    raw = page(body=body).encode("utf-8")
+    raw = raw[:200] + b"\xc3" + raw[201:]
+    text, codec, warnings = decode_html(raw)
+    assert codec == "utf-8"
+    assert "Übergrößen" in text
+    assert warnings == ["replacement-chars"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Ein schöner Tag für Übergrößen: Straße, Äpfel, Öl. " * 20,
+        "Le café était très bon à Montréal; naïve façade. " * 20,
+    ],
+)
+def test_undeclared_latin_page_is_not_read_as_gbk(body: str) -> None:
+    text, codec, warnings = decode_html(page(body=body).encode("cp1252"))
+    assert codec != "gb18030"
+    assert body[:30] in text
+    assert warnings == []

@@ -370,7 +370,7 @@ def extracted(markup: str, site: str) -> str | None:
 # The generic module drops <svg>, <embed>, <iframe>... with everything inside
 # (NOT_BODY_TAGS, in generic/prune.py and generic/body.py) before the body is
 # cleaned, and libxml2 puts the text after an unclosed one inside it.
-GENERIC_LOSES_TEXT_AFTER = {"svg-onload", "svg-slash-onload", "embed-src", "iframe-unclosed"}
+GENERIC_LOSES_TEXT_AFTER: set[str] = set()  # generic prune unwraps the elements that swallow text
 
 
 def _extract_params() -> list[Any]:

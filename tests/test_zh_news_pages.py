@@ -156,7 +156,9 @@ EXPECTED_CREDITS: dict[str, dict[str, object]] = {
 # Publication times as the pages print them (Beijing time), checked by hand.
 EXPECTED_DATES = {
     "articles/163/1.html": datetime(2019, 9, 7, 13, 43, 45, tzinfo=BEIJING),
-    "articles/baijiahao/1.html": datetime(2019, 10, 8, 12, 0, 57, tzinfo=BEIJING),
+    # Printed "发布时间：10-08 12:00"; the year is the update's (dateUpdate
+    # 2019-10-08 12:00:57, which used to be given as the publication date).
+    "articles/baijiahao/1.html": datetime(2019, 10, 8, 12, 0, tzinfo=BEIJING),
     "articles/baijiahao/3.html": datetime(2018, 3, 8, 23, 16, tzinfo=BEIJING),
     "articles/cjddsb/1.html": datetime(2019, 9, 23, 14, 34, 5, tzinfo=BEIJING),
     "articles/gsc/1.html": datetime(2019, 5, 18, tzinfo=BEIJING),

@@ -33,6 +33,9 @@ __all__ = [
     "make_page",
 ]
 
+_BULKY = re.compile(
+    r"(?is)<script\b(?![^>]*ld\+json)[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>"
+)
 _HTTP_URL = re.compile(r"(?i)https?://[^\s/?#]+")
 
 MAX_PAGE_CHARS = 1_000_000
@@ -69,6 +72,10 @@ def make_page(
     if "\x00" in text:  # a stray NUL (sniff_non_html let it through): not text
         text = text.replace("\x00", "")
         warnings.append("nul-bytes")
+    if len(text) > MAX_PAGE_CHARS:
+        # Pages with a megabyte of inline scripts and styles in the head would
+        # lose their body to the cut: scripts (but JSON-LD) and styles go first.
+        text = _BULKY.sub("", text)
     if len(text) > MAX_PAGE_CHARS:
         # Decoded first, cut after: cutting bytes could split a character and
         # turn the whole page into mojibake.

@@ -41,27 +41,24 @@ _NUMERIC = re.compile(
     r"(?<!\d)(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)"
     r"(?:(?:T|\s+|\s*[,，]\s*)?" + _TIME + _ZONE + "?)?"
 )
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for m in names
-}
+# Month names and abbreviations: English, German, French, Spanish, Italian,
+# Portuguese, Dutch and Polish (genitive), accents optional where people drop them.
+_MONTH_NAMES = (
+    "jan january januar jänner janvier janv enero ene gennaio gen janeiro januari stycznia",
+    "feb february februar feber février fevrier févr fevr febrero febbraio fevereiro februari"
+    " lutego",
+    "mar march märz maerz mrz mär mars marzo março marco maart mrt marca",
+    "apr april avril avr abril aprile kwietnia",
+    "may mai mayo maggio mag maio mei maja",
+    "jun june juni juin junio giugno giu junho czerwca",
+    "jul july juli juillet juil julio luglio lug julho lipca",
+    "aug august août aout agosto augustus sierpnia",
+    "sep sept september septembre septiembre setiembre settembre setembro set września wrzesnia",
+    "oct october oktober okt octobre octubre ottobre ott outubro października pazdziernika",
+    "nov november novembre noviembre novembro listopada",
+    "dec december dezember dez décembre decembre déc diciembre dicembre dic dezembro grudnia",
+)
+_MONTHS = {name: i for i, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()}
 _MONTH = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _EN_TIME = (
     r"(?:\s*(?:,|at)?\s*(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
@@ -79,6 +76,23 @@ _MONTH_DAY_YEAR = re.compile(
     + _MONTH
     + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})\b"
     + _EN_TIME,
+    re.IGNORECASE,
+)
+# European forms: "25.08.2015 22:30", "am 25.08.2015 um 10.19 Uhr", "25/08/2015"
+# (day first), "6. August 2009", "25 mars 2020", "1er mars", "5 de marzo de 2020".
+_EU_TIME = (
+    r"(?:\s*(?:,|um|à|a las|alle|às|om|o|-|–|\||/)?\s*(?P<H>\d{1,2})\s*[:.h]\s*(?P<M>\d{2})"
+    r"(?:[:.](?P<S>\d{2}))?(?!\d)\s*(?:uhr|h)?" + _ZONE + "?)?"
+)
+_DAY_FIRST = re.compile(
+    r"(?<![\d.,/-])(?P<d>\d{1,2})(?:(?P<sep>[/-])|\.\s?)(?P<m>\d{1,2})(?(sep)(?P=sep)|\.\s?)"
+    r"(?P<y>\d{4})(?![\d.,/-]\d)" + _EU_TIME,
+    re.IGNORECASE,
+)
+_DAY_MONTH_NAME = re.compile(
+    r"(?<![\d.])(?P<d>\d{1,2})(?:\.|er|º|°|st|nd|rd|th)?\s*(?:de\s+)?"
+    r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?,?\s+(?:de\s+)?"
+    r"(?P<y>\d{4})(?!\d)" + _EU_TIME,
     re.IGNORECASE,
 )
 # Month and day without a year (toutiao, weibo, baijiahao): 09月05日 11:10,
@@ -213,31 +227,54 @@ def _no_year(match: re.Match[str], now: datetime) -> datetime | None:
     return result
 
 
+_ABSOLUTE = (_CHINESE, _NUMERIC, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _DAY_MONTH_NAME, _DAY_FIRST)
+_FUTURE_SLACK = timedelta(days=1)
+
+
+def _day_first(match: re.Match[str], tz: tzinfo) -> datetime | None:
+    day, month = int(match.group("d")), int(match.group("m"))
+    if month > 12 >= day:  # 09/25/2015: month first after all
+        day, month = month, day
+    return _build(int(match.group("y")), month, day, match, tz)
+
+
 def search_date(
-    text: str, *, tz: tzinfo = BEIJING, now: datetime | None = None
+    text: str,
+    *,
+    tz: tzinfo = BEIJING,
+    now: datetime | None = None,
+    year_less: bool = True,
+    relative: bool = True,
 ) -> tuple[datetime, str] | None:
     """The first date found in ``text`` and the text it was read from.
 
     Absolute dates (with a year) are preferred to relative ones anywhere in
-    the text; among absolute forms, the earliest in the text wins. Only
-    the first ``MAX_SEARCH_CHARS`` characters are read.
+    the text; among absolute forms, the earliest in the text wins. With
+    ``now`` (the fetch time), a date more than a day after it is no
+    publication date and is passed over (a cookie's expiry, an event
+    announced). ``year_less=False`` leaves month-day dates (09月05日 11:10)
+    unread: the year of the fetch is a guess; ``relative=False`` leaves
+    relative ones (3小时前) unread too. Only the first
+    ``MAX_SEARCH_CHARS`` characters are read.
     """
     if not text:
         return None
     text = text[:MAX_SEARCH_CHARS]
+    latest = now + _FUTURE_SLACK if now is not None and now.tzinfo is not None else None
     best: tuple[int, datetime, str] | None = None
-    for pattern in (_CHINESE, _NUMERIC, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _SHORT_YEAR):
+    for pattern in (*_ABSOLUTE, _SHORT_YEAR):
         # Later patterns only need to look before the best match so far.
         end = best[0] + 1 if best is not None else len(text)
         for match in pattern.finditer(text, 0, end):
-            value = _absolute(match, tz)
-            if value is not None:
-                if best is None or match.start() < best[0]:
-                    best = (match.start(), value, match.group().strip())
-                break
+            value = _day_first(match, tz) if pattern is _DAY_FIRST else _absolute(match, tz)
+            if value is None or (latest is not None and value > latest):
+                continue
+            if best is None or match.start() < best[0]:
+                best = (match.start(), value, match.group().strip())
+            break
     if best is not None:
         return best[1], best[2]
-    if now is None:
+    if now is None or not relative:
         return None
     now = now.replace(tzinfo=tz) if now.tzinfo is None else now.astimezone(tz)
     for match in _RELATIVE.finditer(text):
@@ -250,7 +287,7 @@ def search_date(
         value = _named_day(match, now)
         if value is not None:
             return value, match.group().strip()
-    for match in _NO_YEAR.finditer(text):
+    for match in _NO_YEAR.finditer(text) if year_less else ():
         value = _no_year(match, now)
         if value is not None:
             return value, match.group().strip()
@@ -264,7 +301,9 @@ def parse_date(
 
     Reads ``2019年09月05日 11:10``, ``2019-09-05 11:10(:ss)``, ``2019/9/5``,
     ISO 8601 with or without an offset, RFC 822 (``Fri, 29 Jul 2022
-    16:51:41 GMT``), English ``September 5, 2019``, and, against ``now``,
+    16:51:41 GMT``), English ``September 5, 2019``, European forms
+    (``25.08.2015 22:30``, ``6. August 2009``, ``25 mars 2020``, ``5 de
+    marzo de 2020``; ``25/08/2015`` day first), and, against ``now``,
     ``3小时前``, ``10分钟前``, ``刚刚``, ``今天``, ``昨天 11:10``, ``前天``,
     ``09月05日 11:10``. A time without a zone is read in ``tz``.
     """

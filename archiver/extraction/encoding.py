@@ -2,9 +2,12 @@
 
 Order of evidence: a byte-order mark; then the HTTP ``Content-Type`` charset
 and the page's own ``<meta charset>`` / ``http-equiv`` declaration, each
-checked against the bytes; then detection. Declarations lie often enough on
-Chinese sites (UTF-8 pages that say ``gb2312``, GBK pages that say
-``utf-8``) that a declaration is only trusted when the bytes agree with it.
+checked against the bytes; then the same readings allowing a few bad bytes
+(replaced and reported: a GB2312 page with one stray byte stays GB18030, a
+UTF-8 page stays UTF-8); then detection, among the encodings web pages use.
+Declarations lie often enough on Chinese sites (UTF-8 pages that say
+``gb2312``, GBK pages that say ``utf-8``) that a declaration is only trusted
+when the bytes agree with it.
 
 GB2312 and GBK are read as GB18030, their superset: a page labelled GB2312
 routinely holds characters only GBK or GB18030 can encode. Latin-1 and
@@ -89,6 +92,7 @@ _CJK = re.compile("[\u4e00-\u9fff]")
 # CJK ideographs, CJK punctuation and full-width forms.
 _CHINESE = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 _REPLACEMENT = "\ufffd"
+_IN_WORD = re.compile("[A-Za-z][\u4e00-\u9fff][A-Za-z]")
 _ASCII_RUN = re.compile(r"[\x00-\x7f]+")
 
 
@@ -143,11 +147,45 @@ def _looks_chinese(text: str) -> bool:
     non_ascii = _count_non_ascii(sample)
     if not non_ascii:
         return True
-    return len(_CHINESE.findall(sample)) / non_ascii > 0.9
+    chinese = len(_CHINESE.findall(sample))
+    if chinese / non_ascii <= 0.9:
+        return False
+    # Latin text read as GBK: "schöner" gives one ideograph between letters
+    # (sch鰊er); Chinese runs of ideographs do not sit inside words.
+    inside_words = len(_IN_WORD.findall(sample))
+    return inside_words <= 0.2 * chinese
+
+
+# What charset-normalizer may answer for a web page: the encodings pages are
+# written in. A close call between them and an exotic one (ptcp154,
+# mac-latin2, cp037...) is a page with a few bad bytes, not an exotic page.
+_WEB_CODECS = frozenset(
+    "utf-8 gb18030 big5hkscs cp932 euc_jp cp949 cp1250 cp1251 cp1252 cp1253 cp1254 "  # noqa: SIM905
+    "cp1255 cp1256 cp1257 cp874 koi8_r koi8_u iso8859_2 iso8859_5 iso8859_7 iso8859_15".split()
+)
+_LATIN_CODECS = frozenset({"cp1250", "cp1252", "cp1254", "cp1257", "iso8859_2", "iso8859_15"})
+# A reading with at most this share of undecodable bytes (and at most
+# _MAX_BAD of them) is the page's encoding with a few damaged bytes.
+_BAD_SHARE = 0.005
+_MAX_BAD = 20
+
+
+def _nearly(body: bytes, codec: str) -> str | None:
+    """``body`` read as ``codec`` when only a few bytes fail (replaced), else None."""
+    try:
+        text = body.decode(codec, "replace")
+    except LookupError:
+        return None
+    bad = text.count(_REPLACEMENT) - body.count(b"\xef\xbf\xbd")
+    non_ascii = _count_non_ascii(text[:_SAMPLE_CHARS])
+    if bad <= min(_MAX_BAD, max(1, int(_BAD_SHARE * non_ascii))):
+        return text
+    return None
 
 
 def _detect(body: bytes) -> str | None:
-    """Best codec for undeclared, non-UTF-8 bytes: GB18030, then charset-normalizer."""
+    """Best codec for undeclared, non-UTF-8 bytes: GB18030, then
+    charset-normalizer among the web's encodings."""
     text = _decodes(body, "gb18030")
     if text is not None and _looks_chinese(text):
         return "gb18030"
@@ -155,10 +193,13 @@ def _detect(body: bytes) -> str | None:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - installed with Scrapy
         return None
-    best = from_bytes(body[: 2 * _SAMPLE_CHARS]).best()
-    if best is None:
-        return None
-    return normalize_codec(best.encoding)
+    codecs_found = [normalize_codec(m.encoding) for m in from_bytes(body[: 2 * _SAMPLE_CHARS])]
+    found = next((c for c in codecs_found if c in _WEB_CODECS), None)
+    if found in _LATIN_CODECS and "cp1252" in codecs_found:
+        # Western text fits several Latin code pages: windows-1252 is what an
+        # undeclared page means (the HTML standard's default).
+        return "cp1252"
+    return found
 
 
 def text_warnings(text: str) -> list[str]:
@@ -167,6 +208,8 @@ def text_warnings(text: str) -> list[str]:
     Reads at most a fixed-size sample of ``text``, so it is cheap on any page.
     """
     sample = text[:_SAMPLE_CHARS]
+    if sample.isascii():
+        return []
     warnings: list[str] = []
     if _is_mojibake(sample):
         warnings.append("mojibake")
@@ -217,9 +260,19 @@ def _choose(body: bytes, declared: list[str]) -> tuple[str, str] | None:
         text = _decodes(body, codec)
         if text is not None:
             return text, codec
+    # A page with a few bad bytes (a truncated character, a stray byte): UTF-8
+    # or the declared encoding with replacement characters, which the
+    # warnings report, rather than a codec no page uses.
+    for codec in candidates:
+        text = _nearly(body, codec)
+        if text is not None and (codec != "gb18030" or _looks_chinese(text)):
+            return text, codec
+    nearly = _nearly(body, "gb18030")
+    if nearly is not None and _looks_chinese(nearly):
+        return nearly, "gb18030"
     detected = _detect(body)
     if detected is not None:
-        text = _decodes(body, detected)
+        text = _decodes(body, detected) or _nearly(body, detected)
         if text is not None:
             return text, detected
     return None

@@ -1,27 +1,35 @@
 """The generic site: any news page no site module owns.
 
-``extract_article`` is a cascade per field (see ``archiver.generic``):
-JSON-LD, then OpenGraph and other meta tags, then what the page prints: the
-headline that matches ``<title>``, the byline after it (作者, 记者, 来源,
-出处, 编辑), the body found by text density. Where each value came from is
-recorded in ``Article.field_sources``. Listings, home pages, forum indexes,
-empty pages and non-HTML bytes raise ``NotAnArticle`` with the reason.
+``extract_article`` is a cascade per field (see
+``archiver.extraction.generic``): JSON-LD, then OpenGraph and other meta
+tags, then what the page prints and marks up: the headline (the h1 that
+matches ``<title>``), the byline (rel=author and friends, "By"/"Von" lines,
+作者, 记者, 来源, 出处, 编辑), the date (meta tags, JSON-LD, ``<time>``, the
+header; then the URL and htmldate), the body (the marked-up body block or
+the densest one, widened over a long article's sections, pruned). Where each
+value came from is recorded in ``Article.field_sources``. Listings, home
+pages, forum indexes, empty pages and non-HTML bytes raise ``NotAnArticle``
+with the reason.
 """
 
 from __future__ import annotations
 
 from datetime import tzinfo
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from archiver.errors import NotAnArticle
 from archiver.extraction.clean import body_images, clean_body, clean_text
 from archiver.extraction.dates import BEIJING
 from archiver.extraction.encoding import text_warnings
-from archiver.extraction.generic.body import BodyChoice, Scan, find_body, scan_page
+from archiver.extraction.generic.authors import markup_authors, text_authors
+from archiver.extraction.generic.body import find_body, scan_page
 from archiver.extraction.generic.byline import read_byline
+from archiver.extraction.generic.containers import expand_body, lead_blocks, marked_body
 from archiver.extraction.generic.credits import extract_credits
 from archiver.extraction.generic.dates_found import extract_date_modified, extract_date_published
 from archiver.extraction.generic.fields import (
+    SITE_NAME_META,
     extract_canonical_url,
     extract_description,
     extract_site_name,
@@ -35,7 +43,7 @@ from archiver.extraction.generic.listing import (
     next_page_url,
     page_number,
 )
-from archiver.extraction.generic.metadata import MetaTags, read_meta
+from archiver.extraction.generic.metadata import read_meta
 from archiver.extraction.generic.page_text import (
     element_lines,
     last_lines,
@@ -49,9 +57,19 @@ from archiver.extraction.generic.title import (
     TitleChoice,
     headline_before,
     pick_title,
+    site_keys,
     strip_site_suffix,
 )
 from archiver.extraction.generic.tree import parse_html, strip_code, text_of
+from archiver.extraction.generic.verdict import (
+    EMPTY_LISTING_MIN_LINKS,
+    MIN_BODY_CHARS,
+    before_body,
+    common_block,
+    is_binary_text,
+    reject_non_article,
+    reject_undated,
+)
 from archiver.extraction.page import Page
 from archiver.models import Article, FieldSource, Listing
 from archiver.sites.base import Site, SiteDefaults
@@ -63,29 +81,8 @@ _ZONES = {"zh": BEIJING, "ja": ZoneInfo("Asia/Tokyo"), "ko": ZoneInfo("Asia/Seou
 _UTC = ZoneInfo("UTC")
 _TITLE_META = ("og:title", "twitter:title", "articletitle", "headline", "title")
 _LANG_META = ("content-language", "language", "og:locale", "dc.language")
-_MIN_BODY_CHARS = 40
 _SHORT_TITLE = 8
-_LISTING_MIN_LINKS = 40
-# A page with no running text at all is a listing from this many links on.
-_EMPTY_LISTING_MIN_LINKS = 20
-_ARTICLE_OG_TYPES = frozenset({"article", "news", "newsarticle"})
 _MAX_PAGE_TEXT = 200_000
-
-
-def _is_binary_text(html: str) -> bool:
-    head = html[:1024]
-    if head.startswith(("%PDF-", "\x89PNG", "GIF8", "PK\x03\x04")) or "\x00" in head:
-        return True
-    return head.count("\ufffd") > len(head) * 0.2 if head else False
-
-
-def _before_body(after: str, lead: str) -> str:
-    """The text after the headline up to where the body starts: the header."""
-    probe = lead.strip()[:15]
-    position = after.find(probe) if len(probe) >= 5 else -1
-    if position > 0:
-        return after[:position]
-    return after[:300] if position == 0 else after
 
 
 class GenericSite(Site):
@@ -116,15 +113,14 @@ class GenericSite(Site):
         content_type = next((v for k, v in page.headers.items() if k.lower() == "content-type"), "")
         if content_type and not any(t in content_type.lower() for t in ("html", "xml", "text/")):
             raise NotAnArticle("not-html", f"served as {content_type}", url=url)
-        if _is_binary_text(page.html):
+        if is_binary_text(page.html):
             raise NotAnArticle("not-html", "the body is binary data, not a web page", url=url)
         if not page.html.strip():
             raise NotAnArticle("empty", "the page is empty", url=url)
         tree = parse_html(page.html)
         meta = read_meta(tree)
         ld = read_json_ld(tree)
-        # Scripts hold dates some pages only set by script (WeChat's
-        # publish_time); everything else reads the page without them.
+        # Scripts, styles and widgets out: only a date their data names is read.
         code_text = strip_code(tree)
         body_root = tree.find("body")
         root = body_root if body_root is not None else tree
@@ -136,14 +132,17 @@ class GenericSite(Site):
         if ld.headline:
             structured.append((ld.headline, "json-ld"))
         structured += [(v, "meta") for v in meta.all(*_TITLE_META)]
-        choice = pick_title(scan.headings, title_tag, structured)
+        sites = site_keys(*meta.all(*SITE_NAME_META), ld.site_name, urlsplit(url).hostname)
+        choice = pick_title(scan.headings, title_tag, structured, sites)
         if choice is None or not choice.title.strip():
             raise NotAnArticle("no-title", "no headline or <title> on the page", url=url)
         sources["title"] = choice.source
 
-        body = find_body(scan, choice.element)
-        self._reject_non_article(page, scan, body, meta, ld.is_listing, ld.is_article)
-        assert body is not None  # _reject_non_article raised otherwise
+        body = marked_body(scan, find_body(scan, choice.element))
+        if body is not None:
+            body = expand_body(body, scan)
+        reject_non_article(page, scan, body, meta, ld.is_listing, ld.is_article)
+        assert body is not None  # reject_non_article raised otherwise
         if len(choice.title) < _SHORT_TITLE:
             # The <title> names the section (新闻动态): the heading printed just
             # above the body is the headline.
@@ -152,8 +151,6 @@ class GenericSite(Site):
                 choice = TitleChoice(clean_text(text_of(heading)), "selector", heading)
                 sources["title"] = "selector"
         lead_text = squeeze(element_lines(body.element, 1500))
-        end_text = squeeze(last_lines(body.element, 1500))
-        page_text = (text_of(root)[:_MAX_PAGE_TEXT] + "\n" + code_text)[: 2 * _MAX_PAGE_TEXT]
         if choice.element is not None:
             after, before = text_after(choice.element, 800), text_before(choice.element)
         else:
@@ -171,21 +168,25 @@ class GenericSite(Site):
             ld,
             meta,
             tree,
-            after=_before_body(after, lead_text),
+            after=before_body(after, lead_text),
             before=before,
-            page=page_text,
+            # Dates are never read from scripts (a cookie's expiry, a date picker).
+            page=lambda: text_of(root)[:_MAX_PAGE_TEXT],
+            code=code_text,
+            html=page.html,
+            url=url,
             modified=modified,
             tz=tz,
             now=now,
         )
         if not (in_place or ld.is_article):
-            self._reject_undated(page, scan, body)
+            reject_undated(page, scan, body)
 
         drop = [choice.element] if choice.element is not None else []
-        pruned = prune_body(body.element, drop)
-        if len("".join(text_of(pruned).split())) < _MIN_BODY_CHARS:
+        pruned = prune_body(body.element, drop, lead_blocks(body.element, choice.element, scan))
+        if len("".join(text_of(pruned).split())) < MIN_BODY_CHARS:
             # What looked like text was the captions of a link list.
-            reason = "listing" if scan.links >= _EMPTY_LISTING_MIN_LINKS else "no-content"
+            reason = "listing" if scan.links >= EMPTY_LISTING_MIN_LINKS else "no-content"
             raise NotAnArticle(reason, "no running text once links are removed", url=url)
         body_html = clean_body(pruned, url)
         sources["body_html"] = "selector"
@@ -196,9 +197,29 @@ class GenericSite(Site):
         if lead_source:
             sources["lead_image"] = lead_source
 
-        ending = end_text[-600:] + "\n" + text_after(body.element, 400)
+        # The article's last lines (the editor's credit): the pruned body's
+        # first (a wide block may end with comments or related posts), then
+        # the block's as it is (pruning may take a credit printed oddly).
+        ending = "\n".join(
+            (
+                squeeze(last_lines(pruned, 1500))[-600:],
+                squeeze(last_lines(body.element, 1500))[-600:],
+                text_after(body.element, 400),
+            )
+        )
         byline = read_byline(after[:600], ending, lead_text[:400])
-        credits = extract_credits(ld, meta, byline, title_tag)
+        article_block = common_block(choice.element, body.element)
+        header_lines = [*before_body(after, lead_text).split("\n")[:8], *before.split("\n")[-3:]]
+        credits = extract_credits(
+            ld,
+            meta,
+            byline,
+            title_tag,
+            markup=markup_authors(scan.bylines, article_block, body.element),
+            printed=text_authors([*header_lines, *lead_text.split("\n")[:3]]),
+            site_names=tuple(meta.all(*SITE_NAME_META)),
+            url=url,
+        )
         sources.update(credits.sources)
 
         if published is not None:
@@ -255,36 +276,6 @@ class GenericSite(Site):
             field_sources=sources,
             warnings=warnings,
         )
-
-    @staticmethod
-    def _reject_non_article(
-        page: Page,
-        scan: Scan,
-        body: BodyChoice | None,
-        meta: MetaTags,
-        json_listing: bool,
-        json_article: bool,
-    ) -> None:
-        url = page.url
-        og_type = (meta.first("og:type") or ("", ""))[0].lower()
-        if json_listing and og_type not in _ARTICLE_OG_TYPES:
-            raise NotAnArticle("listing", "the page's structured data calls it a list", url=url)
-        if body is None or body.text_length < _MIN_BODY_CHARS:
-            if scan.links >= _EMPTY_LISTING_MIN_LINKS and not json_article:
-                raise NotAnArticle("listing", f"{scan.links} links and no running text", url=url)
-            raise NotAnArticle("no-content", "no running text on the page", url=url)
-
-    @staticmethod
-    def _reject_undated(page: Page, scan: Scan, body: BodyChoice) -> None:
-        """A page with no article date, many links and little prose is a listing."""
-        if scan.links >= _LISTING_MIN_LINKS and (
-            body.link_density > 0.35 or body.text_length < 300
-        ):
-            raise NotAnArticle(
-                "listing",
-                f"{scan.links} links, {body.text_length} characters of text, no article date",
-                url=page.url,
-            )
 
     def parse_listing(self, page: Page) -> Listing:
         tree = parse_html(page.html)

@@ -11,11 +11,13 @@ adjust the best candidates. The work is bounded by ``MAX_ELEMENTS``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from archiver.extraction.generic.authors import BYLINE_NAMES as _BYLINE_NAMES
+from archiver.extraction.generic.names import NEGATIVE_NAMES, POSITIVE_NAMES, is_marked_body
 from archiver.extraction.generic.tree import Element, text_of
 
-__all__ = ["BodyChoice", "find_body"]
+__all__ = ["NOT_BODY_TAGS", "BodyChoice", "Scan", "find_body", "scan_page", "text_stats"]
 
 MAX_ELEMENTS = 150_000
 """Work cap: elements scored; a 20 MB page costs no more than this many."""
@@ -81,19 +83,11 @@ _NOT_CONTAINERS = frozenset(
     {"a", "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "tr", "pre"}
 )
 _FACTORS = (1.0, 0.95, 0.5)
+_CONTAINER_TAGS = frozenset({"div", "article", "section", "main", "td"})
+_MAX_BYLINES = 200
+_ITEMPROP_TAGS = frozenset({"span", "div", "a", "p", "address", "li", "strong", "b"})
+_AUTHOR_PROPS = frozenset({"author", "creator", "author name"})
 _PUNCTUATION = re.compile("[，。！？；、,!?;：:]")
-NEGATIVE_NAMES = re.compile(
-    r"comment|footer|foot|sidebar|side-|side_|widget|share|social|related|recommend|relate"
-    r"|hot|rank|nav|menu|banner|advert|\bad\b|ad-|ads|sponsor|promo|login|copyright|breadcrumb"
-    r"|tags?\b|pager|pagination|popup|modal|toolbar|subscribe|author-info|disclaimer|statement"
-    r"|jubao|report|qrcode|erweima|more|list",
-    re.IGNORECASE,
-)
-POSITIVE_NAMES = re.compile(
-    r"article|content|post|entry|text|body|main|story|detail|artibody|news_txt|txt|zw|zhengwen"
-    r"|rich_media|cont|con_",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -113,6 +107,7 @@ def _weight(element: Element) -> float:
     if not names.strip():
         return 0.0
     weight = 0.0
+    names = names.lower()
     if NEGATIVE_NAMES.search(names):
         weight -= 0.3
     if POSITIVE_NAMES.search(names):
@@ -128,7 +123,7 @@ def _visible_length(text: str) -> int:
     return len(text) - sum(text.count(c) for c in _WHITESPACE)
 
 
-def _text_stats(element: Element) -> tuple[int, int]:
+def text_stats(element: Element) -> tuple[int, int]:
     """(all text, text inside links), whitespace excluded; C-level work only.
 
     Scripts and styles are expected to be stripped from the tree already.
@@ -147,36 +142,54 @@ class Scan:
     scores: dict[Element, float]
     headings: list[Element]
     links: int
+    own: dict[Element, float] = field(default_factory=dict)
+    """Each text holder's own score (its texts, not its descendants')."""
+    marked: list[Element] = field(default_factory=list)
+    """Blocks marked up as the article's body (itemprop=articleBody, entry-content...)."""
+    bylines: list[Element] = field(default_factory=list)
+    """Elements marked up as a byline (rel=author, itemprop=author, class author...)."""
+    junk: dict[Element, bool] = field(default_factory=dict)
+    """Which blocks are named like junk (comments, sidebars...), as found so far."""
 
 
-def _add(scores: dict[Element, float], holder: Element | None, text: str) -> None:
-    if len(text) < 10:
-        return
+def _add(
+    scores: dict[Element, float], holder: Element | None, text: str, own: dict[Element, float]
+) -> None:
     stripped = text.strip()
-    if len(stripped) < 10:
+    size = len(stripped)
+    if size < 10 or holder is None:
         return
-    score = 1.0 + len(_PUNCTUATION.findall(stripped)) + min(len(stripped) / 40, 5.0)
-    while holder is not None and holder.tag in _INLINE:
-        if holder.tag == "a":
+    score = 1.0 + len(_PUNCTUATION.findall(stripped)) + (5.0 if size >= 200 else size / 40)
+    tag = holder.tag
+    while tag in _INLINE:
+        if tag == "a":
             return  # link text is navigation, not prose
         holder = holder.getparent()
+        if holder is None:
+            return
+        tag = holder.tag
     # Blocks inside a link (a teaser card, a live-feed item) are navigation too.
-    node = holder.getparent() if holder is not None else None
+    parent = holder.getparent()
+    node = parent
     for _level in range(3):
         if node is None:
             break
         if node.tag == "a":
             return
         node = node.getparent()
+    own[holder] = own.get(holder, 0.0) + score
     # The holder, its parent (a little less, so that a text block beats the
     # wrapper around it), its grandparent half. Paragraphs are not candidates:
     # their container is.
-    for factor in _FACTORS:
-        if holder is None or not isinstance(holder.tag, str):
-            break
-        if holder.tag not in _NOT_CONTAINERS:
-            scores[holder] = scores.get(holder, 0.0) + score * factor
-        holder = holder.getparent()
+    if tag not in _NOT_CONTAINERS:
+        scores[holder] = scores.get(holder, 0.0) + score
+    if parent is None or parent.tag.__class__ is not str:
+        return
+    if parent.tag not in _NOT_CONTAINERS:
+        scores[parent] = scores.get(parent, 0.0) + score * _FACTORS[1]
+    grand = parent.getparent()
+    if grand is not None and grand.tag not in _NOT_CONTAINERS:
+        scores[grand] = scores.get(grand, 0.0) + score * _FACTORS[2]
 
 
 def scan_page(root: Element) -> Scan:
@@ -186,32 +199,57 @@ def scan_page(root: Element) -> Scan:
     holding it, half to its parent and a quarter to its grandparent.
     """
     scores: dict[Element, float] = {}
+    own: dict[Element, float] = {}
     headings: list[Element] = []
+    marked: list[Element] = []
+    bylines: list[Element] = []
     links = 0
     for visited, element in enumerate(root.iter()):
         if visited > MAX_ELEMENTS:
             break
         tag = element.tag
-        if not isinstance(tag, str):
+        if tag.__class__ is not str:
             if element.tail:
-                _add(scores, element.getparent(), element.tail)
+                _add(scores, element.getparent(), element.tail, own)
             continue
+        cls = element.get("class")
+        ident = element.get("id")
         if tag == "a":
             links += 1
+            if element.get("rel") == "author":
+                bylines.append(element)
         elif tag in _HEADINGS:
             headings.append(element)
-        else:
-            names = element.get("class") or element.get("id")
-            if names and ("itle" in names or "eadline" in names):  # title, Title, headline
+        if cls or ident:
+            names = f"{cls} {ident}" if cls and ident else cls or ident
+            low = names.lower()
+            # Substring tests first: one each costs less than a regex search.
+            if tag not in _HEADINGS and ("title" in low or "headline" in low):
                 headings.append(element)
+            if tag in _CONTAINER_TAGS and is_marked_body(element, low):
+                marked.append(element)
+            if (
+                "auth" in low
+                or "byl" in low
+                or "writ" in low
+                or "autor" in low
+                or "posted" in low
+                or "submitted" in low
+                or "journalist" in low
+                or "name" in low
+            ) and _BYLINE_NAMES.search(low):
+                bylines.append(element)
+        elif tag in _ITEMPROP_TAGS and element.get("itemprop") in _AUTHOR_PROPS:
+            bylines.append(element)
         # Length first, inline: most texts are the whitespace between tags.
         text = element.text
         if text and len(text) >= 10 and tag not in NOT_BODY_TAGS:
-            _add(scores, element, text)
+            _add(scores, element, text, own)
         tail = element.tail
         if tail and len(tail) >= 10:
-            _add(scores, element.getparent(), tail)
-    return Scan(scores, headings, links)
+            _add(scores, element.getparent(), tail, own)
+    bylines = bylines[:_MAX_BYLINES]
+    return Scan(scores, headings, links, own, marked, bylines)
 
 
 def _ancestors(element: Element, levels: int) -> list[Element]:
@@ -223,12 +261,32 @@ def _ancestors(element: Element, levels: int) -> list[Element]:
     return found
 
 
+# Overlays: cookie and consent banners, modals, pop-ups, flyouts. Their
+# prose (a privacy notice) is never the article's.
+_OVERLAY = re.compile(r"cookie|consent|gdpr|modal|popup|pop-up|flyout|overlay|dialog|lightbox")
+_OVERLAY_FACTOR = 0.1
+_OVERLAY_LEVELS = 8
+
+
+def _in_overlay(element: Element) -> bool:
+    node: Element | None = element
+    for _level in range(_OVERLAY_LEVELS):
+        if node is None or node.tag in {"body", "html"}:
+            return False
+        names = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if names.strip() and _OVERLAY.search(names.lower()):
+            return True
+        node = node.getparent()
+    return False
+
+
 def find_body(scan: Scan, headline: Element | None = None) -> BodyChoice | None:
     """The element holding the article's running text, or None for a page with no text.
 
     A candidate in the same block as ``headline`` (the element the title was
     read from) gets a bonus: sidebars of prose (live commentary, comments)
-    can outscore a short article, but they are not under its headline.
+    can outscore a short article, but they are not under its headline. One in
+    a cookie banner, a modal or a pop-up is all but out.
     """
     if not scan.scores:
         return None
@@ -242,11 +300,13 @@ def find_body(scan: Scan, headline: Element | None = None) -> BodyChoice | None:
             raw *= 0.5
         if best is not None and raw * _MAX_FACTOR <= best.score:
             continue  # cannot win even with no links: skip measuring it
-        total, linked = _text_stats(element)
+        total, linked = text_stats(element)
         density = linked / total if total else 1.0
         final = raw * (1.0 - density) * (1.0 + _weight(element))
         if near and any(a in near for a in _ancestors(element, 3)):
             final *= _NEAR_BONUS
+        if _in_overlay(element):
+            final *= _OVERLAY_FACTOR
         if best is None or final > best.score:
             best = BodyChoice(element, total - linked, density, final)
     return best

@@ -66,7 +66,7 @@ _ACCOUNT = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9 ·_-]{1,15
 _ACCOUNT_AND_DATE = re.compile(
     r"^(?:原创\s+)?(?P<name>[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9·_-]{1,15})\s+\d{4}[-/年]\d"
 )
-_DATE_LINE = re.compile(r"^(?:发布时间|发表时间|发布于|时间)\s*[:：]|^\d{2,4}[-/年]\d")
+_DATE_LINE = re.compile(r"^(?:发布时间|发表时间|发布于|时间)\s*[:：]|^\d{4}[-/年]\d")
 
 _NOT_A_NAME = re.compile(
     r"^(?:未知|佚名|匿名|admin|administrator|本站|小编|网友|null|none|undefined|unknown"

@@ -3,6 +3,9 @@ printed byline and meta tags."""
 
 from __future__ import annotations
 
+import re
+
+from archiver.extraction.generic.authors import not_the_site
 from archiver.extraction.generic.byline import Byline, clean_person, clean_source
 from archiver.extraction.generic.jsonld import JsonLd
 from archiver.extraction.generic.metadata import MetaTags
@@ -35,14 +38,28 @@ class Credits:
         self.sources: dict[str, FieldSource] = {}
 
 
-def extract_credits(ld: JsonLd, meta: MetaTags, byline: Byline, title_tag: str) -> Credits:
-    """Authors: JSON-LD, the printed byline, then author metas; editor and source:
-    the printed byline, then metas.
+def extract_credits(
+    ld: JsonLd,
+    meta: MetaTags,
+    byline: Byline,
+    title_tag: str,
+    *,
+    markup: list[str] | None = None,
+    printed: list[str] | None = None,
+    site_names: tuple[str | None, ...] = (),
+    url: str = "",
+) -> Credits:
+    """Authors: JSON-LD, the labelled byline (作者/记者...), byline markup
+    (``markup``), a printed byline (``printed``: "By X", "Von X"), then author metas;
+    editor and source: the printed byline, then metas. The site's or the
+    publisher's name (``site_names``, the host of ``url``) is no author.
 
     Meta tags come last for people: Chinese CMSes fill them with the site's
     name (网易), an id (104363) or a template placeholder (name, email).
     """
     credits = Credits()
+    suffix = title_tag[len(strip_site_suffix(title_tag)) :]
+    sites = (*site_names, ld.publisher, ld.site_name, *re.split(r"\s[-|–—·»:]\s|[|｜_]", suffix))
     source = byline.source
     if source:
         credits.sources["source"] = "text"
@@ -52,23 +69,35 @@ def extract_credits(ld: JsonLd, meta: MetaTags, byline: Byline, title_tag: str) 
             credits.sources["source"] = "meta"
     credits.source = source
 
-    authors = [a for a in (clean_person(n) for n in ld.authors) if a]
-    if authors:
-        credits.sources["authors"] = "json-ld"
-    elif byline.authors:
-        authors = byline.authors
-        credits.sources["authors"] = "text"
-    else:
-        suffix = title_tag[len(strip_site_suffix(title_tag)) :]
-        for value in meta.all(*AUTHOR_META):
-            for name in value.split(","):
-                person = clean_person(name)
-                # The site's name (网易) or the outlet (新浪: article:author is
-                # the source) is not a journalist.
-                if person and person not in suffix and person not in (source, *authors):
-                    authors.append(person)
-        if authors:
-            credits.sources["authors"] = "meta"
+    # Each source in turn; a source naming only the site (LAOLA1.at, the
+    # publisher) is kept as the last resort: a later one may name the journalist.
+    meta_authors: list[str] = []
+    for value in meta.all(*AUTHOR_META):
+        for name in value.split(","):
+            person = clean_person(name)
+            # The outlet (新浪: article:author is the source) is not a journalist.
+            if person and person not in (source, *meta_authors):
+                meta_authors.append(person)
+    candidates: list[tuple[list[str], FieldSource]] = [
+        ([a for a in (clean_person(n) for n in ld.authors) if a], "json-ld"),
+        (byline.authors, "text"),
+        (markup or [], "selector"),
+        (printed or [], "text"),
+        (meta_authors, "meta"),
+    ]
+    authors: list[str] = []
+    fallback: tuple[list[str], FieldSource] | None = None
+    for names, where in candidates:
+        people = not_the_site(names, *sites, url=url)
+        if people:
+            authors = people
+            credits.sources["authors"] = where
+            break
+        if names and fallback is None:
+            fallback = names, where
+    if not authors and fallback is not None:
+        authors = fallback[0]
+        credits.sources["authors"] = fallback[1]
     credits.authors = authors[:10]
 
     editor = byline.editor

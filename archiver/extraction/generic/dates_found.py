@@ -5,11 +5,13 @@ was read from and where it was found."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, tzinfo
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, tzinfo
 
 from archiver.extraction.dates import parse_date, search_date
 from archiver.extraction.generic.jsonld import JsonLd
 from archiver.extraction.generic.metadata import MetaTags
+from archiver.extraction.generic.page_dates import htmldate_day, url_day
 from archiver.extraction.generic.tree import Element
 from archiver.extraction.text import clean_text
 from archiver.models import FieldSource
@@ -57,11 +59,14 @@ MODIFIED_META = (
     "updated_time",
 )
 # A label before a date in running text: the page says which date it is.
+# Lower case: searched in the lowered page (five times faster than IGNORECASE).
 _PUBLISHED_LABEL = re.compile(
-    r"(?:发布时间|发表时间|发布日期|发表日期|发布于|发表于|Published|Posted)\s*(?:on)?\s*[:：]?\s*",
-    re.IGNORECASE,
+    r"(?:发布时间|发表时间|发布日期|发表日期|发布于|发表于|published|posted|veröffentlicht|erschienen"
+    r"|publié|publicado|pubblicato)\s*(?:on|am|le|el|il)?\s*[:：]?\s*"
 )
-_DATE_LABEL = re.compile(r"(?:更新时间|时间|日期|Updated|Date)\s*[:：]?\s*", re.IGNORECASE)
+_DATE_LABEL = re.compile(
+    r"(?:(?<!更新)(?<!修改)时间|(?<!更新)日期|(?<!update )date|datum)\s*[:：]?\s*"
+)
 
 
 class DateFound:
@@ -92,59 +97,158 @@ def extract_date_published(
     *,
     after: str,
     before: str,
-    page: str,
+    page: Callable[[], str],
+    code: str = "",
+    html: str = "",
+    url: str = "",
     modified: DateFound | None,
     tz: tzinfo,
     now: datetime | None,
 ) -> tuple[DateFound | None, bool]:
-    """The publication date, and whether it was found where articles print theirs.
+    """The publication date, and whether the page dates itself as articles do.
 
-    JSON-LD, meta tags, ``<time>``, then the text around the headline
-    (``after``, up to the body, and ``before``), then a date labelled as
-    the publication's (发布日期：...) anywhere in ``page``, the page's text,
-    then the modification date ``modified`` (a page that only says when it
-    was updated), then any labelled date, then the first date in ``page``.
-    The second value is False for a date found only in the page's text at
-    large, which a listing has too.
+    Meta tags, JSON-LD, ``<time>`` (not in comments or sidebars) — unless the
+    URL carries another day (``/2017/7/12/``: the structured date is a
+    republication's) — then the text around the headline (``after``, up to
+    the body, and ``before``), then a date labelled as the publication's
+    (发布日期：..., Published:) anywhere in ``page()`` (the page's text without
+    scripts, made only when needed) or named so in a script's data (``code``: "publishDate": "..."),
+    then the URL's date, then htmldate's search of the markup (``html``),
+    then any labelled date. Never the modification date ``modified``, never
+    a date more than a day after ``now`` (the fetch time), never a month-day
+    without a year (the fetch's year is a guess). The second value is False
+    for a date found only where listings have dates too, and True for a page
+    that only says when it was updated.
     """
-    found = _from_values([ld.date_published] if ld.date_published else [], "json-ld", tz, now)
+    latest = now + timedelta(days=1) if now is not None else None
+    in_url = url_day(url, latest.date() if latest is not None else None)
+    # Meta tags before JSON-LD, as htmldate reads them: where the two differ,
+    # the JSON-LD is more often a stale copy (a republished article's first date).
+    found = _from_values(meta.all(*PUBLISHED_META), "meta", tz, now)
+    if found is None or (modified is not None and found.value > modified.value):
+        # A publication after the update contradicts it: the JSON-LD then.
+        found = (
+            _from_values([ld.date_published] if ld.date_published else [], "json-ld", tz, now)
+            or found
+        )
     if found is None:
-        found = _from_values(meta.all(*PUBLISHED_META), "meta", tz, now)
-    if found is None:
-        stamps = [t.get("datetime") or "" for t in tree.iter("time")][:3]
-        found = _from_values([s for s in stamps if s], "selector", tz, now)
+        found = _from_values(_time_stamps(tree), "selector", tz, now)
     if found is not None:
+        if in_url is not None and abs((found.value.date() - in_url).days) > 1:
+            return _day(in_url, in_url.isoformat(), "url", tz), True
         if len(found.raw) <= 10:
             # A date without a time (people.cn's publishdate): the byline may
             # print the same day with its time.
             for zone in (after, before):
-                hit = search_date(zone, tz=tz, now=now)
+                hit = search_date(zone, tz=tz, now=now, year_less=False)
                 if hit is not None and hit[0].date() == found.value.date():
                     return DateFound(hit[0], clean_text(hit[1]), "text"), True
         return found, True
-    for zone in (after, before):
-        hit = search_date(zone, tz=tz, now=now)
+    for zone in (_short_lines(after, first=True), _short_lines(before, first=False)):
+        hit = search_date(zone, tz=tz, now=now, year_less=False)
+        if hit is None and modified is not None:
+            # 发布时间：10-08 12:00 and an update of 2019-10-08: the year is the
+            # update's (or the one before), not the fetch's.
+            hit = search_date(zone, tz=tz, now=modified.value, year_less=True)
+            hit = hit if hit is not None and hit[0] <= modified.value else None
         if hit is not None:
             return DateFound(hit[0], clean_text(hit[1]), "text"), True
-    found = _labelled(_PUBLISHED_LABEL, page, tz, now)
+    text = page()
+    found = _labelled(_PUBLISHED_LABEL, text, tz, now)
+    if found is None:
+        found = _from_script(code, tz, now)
     if found is not None:
         return found, True
-    if modified is not None:
-        return modified, True
-    found = _labelled(_DATE_LABEL, page, tz, now)
-    if found is not None:
-        return found, False
-    hit = search_date(page, tz=tz, now=None)
-    if hit is not None:
-        return DateFound(hit[0], clean_text(hit[1]), "text"), False
-    return None, False
+    if in_url is not None:
+        return _day(in_url, in_url.isoformat(), "url", tz), True
+    day = htmldate_day(html, url, latest) if html else None
+    if day is not None and not (modified is not None and modified.value.date() == day):
+        # (htmldate falls back on the update's date: that is never the answer.)
+        return _day(day, day.isoformat(), "selector", tz), modified is not None
+    found = _labelled(_DATE_LABEL, text, tz, now)
+    return found, modified is not None
+
+
+_BYLINE_LINES = 8
+_BYLINE_LINE_CHARS = 120
+_LISTED_DATES = 3
+
+
+_DATED_LINE = re.compile(
+    r"\d{4}[-/.年]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}\.? \w+ \d{4}"
+)
+
+
+def _short_lines(zone: str, *, first: bool) -> str:
+    """The byline-sized lines of ``zone`` nearest the headline: a date in a
+    sentence ("the centres close on 28 February") dates an event, not the
+    page; and a list of dated items (a listing under its heading) has no byline."""
+    lines = zone.split("\n")
+    lines = lines[:_BYLINE_LINES] if first else lines[-_BYLINE_LINES:]
+    lines = [line for line in lines if len(line.strip()) <= _BYLINE_LINE_CHARS]
+    if sum(1 for line in lines if _DATED_LINE.search(line)) >= _LISTED_DATES:
+        return ""
+    return "\n".join(lines)
+
+
+def _day(day: date, raw: str, source: FieldSource, tz: tzinfo) -> DateFound:
+    return DateFound(datetime(day.year, day.month, day.day, tzinfo=tz), raw, source)
+
+
+_NOT_PUBLISHED = re.compile(r"modif|updat|aktualisiert|edit|geändert", re.IGNORECASE)
+_ELSEWHERE = re.compile(r"comment|sidebar|widget|related|recommend|teaser|footer", re.IGNORECASE)
+
+
+def _time_stamps(tree: Element) -> list[str]:
+    """``datetime`` of the page's ``<time>`` elements that date the article:
+    itemprop=datePublished or pubdate first; not an update's, not in comments,
+    sidebars or lists of other posts."""
+    first: list[str] = []
+    rest: list[str] = []
+    for count, element in enumerate(tree.iter("time")):
+        value = element.get("datetime")
+        if count >= 20 or not value:
+            continue
+        names = f"{element.get('class') or ''} {element.get('itemprop') or ''}"
+        if _NOT_PUBLISHED.search(names):
+            continue
+        if any(
+            _ELSEWHERE.search(f"{a.get('class') or ''} {a.get('id') or ''}")
+            for a in element.iterancestors()
+            if a.tag not in {"body", "html"}
+        ):
+            continue
+        published = "datePublished" in names or element.get("pubdate") is not None
+        (first if published else rest).append(value)
+    return (first + rest)[:3]
+
+
+# A publication date that a script names: state JSON ("publishDate": "...") or
+# a variable (publish_time = "..."). Nothing else is read from scripts.
+_SCRIPT_PUBLISHED = re.compile(
+    r"""["']?(?:datePublished|publishDate|publishedDate|publish_?[Tt]ime|pubDate|publishedAt"""
+    r"""|published_at|firstPublished\w*)["']?\s*[:=]\s*["']([^"'\n]{8,40})["']"""
+)
+
+
+def _from_script(code: str, tz: tzinfo, now: datetime | None) -> DateFound | None:
+    for match in _SCRIPT_PUBLISHED.finditer(code):
+        hit = search_date(match.group(1), tz=tz, now=now, year_less=False, relative=False)
+        if hit is not None:
+            return DateFound(hit[0], clean_text(hit[1]), "text")
+    return None
 
 
 def _labelled(
     label: re.Pattern[str], page: str, tz: tzinfo, now: datetime | None
 ) -> DateFound | None:
-    for match in label.finditer(page, 0, min(len(page), 200_000)):
-        hit = search_date(page[match.end() : match.end() + 40], tz=tz, now=now)
+    """The first date after ``label`` (a lower-case pattern) in ``page``."""
+    page = page[:200_000]
+    lowered = page.lower()
+    if len(lowered) != len(page):  # a letter whose lower case is longer: İ
+        lowered, label = page, re.compile(label.pattern, re.IGNORECASE)
+    for match in label.finditer(lowered):
+        hit = search_date(page[match.end() : match.end() + 40], tz=tz, now=now, year_less=False)
         if hit is not None:
             return DateFound(hit[0], clean_text(hit[1]), "text")
     return None

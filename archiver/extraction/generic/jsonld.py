@@ -83,6 +83,8 @@ class JsonLd:
     """The page calls itself a collection or item list, and no article."""
     broken: bool = False
     """At least one script could not be parsed as JSON."""
+    author_types: set[str] = field(default_factory=set)
+    """The ``@type`` of the author nodes (``person``, ``organization``...)."""
 
 
 def _repair(text: str) -> str:
@@ -148,13 +150,29 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def _names(value: Any) -> list[str]:
+def _person_name(item: dict[str, Any]) -> str | None:
+    name = _text(item.get("name"))
+    if name is None and (item.get("givenName") or item.get("familyName")):
+        parts = (_text(item.get(key)) for key in ("givenName", "familyName"))
+        name = " ".join(p for p in parts if p) or None
+    return name
+
+
+def _names(value: Any, ids: dict[str, dict[str, Any]]) -> list[str]:
+    """Names of the people in ``value``: strings, Person nodes, ``{"@id": ...}``
+    references to a node elsewhere in the page's graph (resolved through ``ids``)."""
     items = value if isinstance(value, list) else [value]
     names: list[str] = []
     for item in items[:20]:
-        if isinstance(item, dict) and _types(item) & _SITE_TYPES and len(items) > 1:
-            continue
-        name = _text(item)
+        if isinstance(item, dict):
+            reference = item.get("@id")
+            if isinstance(reference, str) and "name" not in item and reference in ids:
+                item = ids[reference]
+            if _types(item) & _SITE_TYPES and len(items) > 1:
+                continue
+            name = _person_name(item)
+        else:
+            name = _text(item)
         if name and name not in names:
             names.append(name)
     return names
@@ -180,7 +198,7 @@ def _keywords(value: Any) -> list[str]:
     return []
 
 
-def _fill_article(result: JsonLd, node: dict[str, Any]) -> None:
+def _fill_article(result: JsonLd, node: dict[str, Any], ids: dict[str, dict[str, Any]]) -> None:
     result.is_article = True
     result.headline = result.headline or _text(
         node.get("headline") or node.get("name") or node.get("title")
@@ -192,8 +210,9 @@ def _fill_article(result: JsonLd, node: dict[str, Any]) -> None:
         node.get("dateModified") or node.get("upDate")
     )
     if not result.authors:
-        result.authors = _names(node.get("author") or node.get("creator"))
-    result.publisher = result.publisher or _text(node.get("publisher"))
+        result.authors = _names(node.get("author") or node.get("creator"), ids)
+        result.author_types = _author_types(node.get("author") or node.get("creator"), ids)
+    result.publisher = result.publisher or _publisher(node.get("publisher"), ids)
     if not result.images:
         result.images = _urls(node.get("image") or node.get("images") or node.get("thumbnailUrl"))
     if not result.keywords:
@@ -204,6 +223,34 @@ def _fill_article(result: JsonLd, node: dict[str, Any]) -> None:
     url = node.get("url") or node.get("@id")
     if isinstance(url, str) and url.strip().lower().startswith("http"):
         result.url = result.url or url.strip()
+
+
+def _resolve(value: Any, ids: dict[str, dict[str, Any]]) -> Any:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict) and "name" not in value:
+        reference = value.get("@id")
+        if isinstance(reference, str):
+            return ids.get(reference, value)
+    return value
+
+
+def _publisher(value: Any, ids: dict[str, dict[str, Any]]) -> str | None:
+    """The publisher's name; None for a person (a blog's owner is no site name)."""
+    resolved = _resolve(value, ids)
+    if isinstance(resolved, dict) and "person" in _types(resolved):
+        return None
+    return _text(resolved)
+
+
+def _author_types(value: Any, ids: dict[str, dict[str, Any]]) -> set[str]:
+    items = value if isinstance(value, list) else [value]
+    types: set[str] = set()
+    for item in items[:20]:
+        resolved = _resolve(item, ids)
+        if isinstance(resolved, dict):
+            types |= _types(resolved)
+    return types
 
 
 def _salvage(result: JsonLd, text: str) -> None:
@@ -245,11 +292,9 @@ def _salvage(result: JsonLd, text: str) -> None:
 def read_json_ld(tree: Element) -> JsonLd:
     """The article described by the page's JSON-LD scripts (first article node wins)."""
     result = JsonLd()
-    scripts = tree.xpath(
-        "//script[translate(normalize-space(@type), 'LDJSON+', 'ldjson+') = 'application/ld+json']"
-    )
+    scripts = [s for s in tree.iter("script") if "ld+json" in (s.get("type") or "").lower()]
     listing = False
-    seen = 0
+    nodes: list[dict[str, Any]] = []
     for script in scripts[:_MAX_SCRIPTS]:
         text = (script.text or "")[:_MAX_SCRIPT_CHARS]
         if not text.strip():
@@ -263,18 +308,25 @@ def read_json_ld(tree: Element) -> JsonLd:
             continue
         for value in values:
             for node in _nodes(value):
-                seen += 1
-                if seen > _MAX_NODES:
+                if len(nodes) >= _MAX_NODES:
                     break
-                types = _types(node)
-                context = str(node.get("@context", ""))
-                if types & ARTICLE_TYPES or ("cambrian" in context and not types):
-                    _fill_article(result, node)
-                elif types & _LISTING_TYPES:
-                    listing = True
-                if types & {"website"}:
-                    result.site_name = result.site_name or _text(node.get("name"))
-                if "publisher" in node and not result.publisher:
-                    result.publisher = _text(node.get("publisher"))
+                nodes.append(node)
+    # Nodes named by "@id" (the Person of a Yoast graph), for references to them.
+    ids: dict[str, dict[str, Any]] = {}
+    for node in nodes:
+        key = node.get("@id")
+        if isinstance(key, str) and len(node) > 1:
+            ids.setdefault(key, node)
+    for node in nodes:
+        types = _types(node)
+        context = str(node.get("@context", ""))
+        if types & ARTICLE_TYPES or ("cambrian" in context and not types):
+            _fill_article(result, node, ids)
+        elif types & _LISTING_TYPES:
+            listing = True
+        if types & {"website"}:
+            result.site_name = result.site_name or _text(node.get("name"))
+        if "publisher" in node and not result.publisher:
+            result.publisher = _publisher(node.get("publisher"), ids)
     result.is_listing = listing and not result.is_article
     return result

@@ -8,11 +8,13 @@ import re
 
 from lxml import etree
 
-from archiver.extraction.generic.body import NEGATIVE_NAMES, NOT_BODY_TAGS, POSITIVE_NAMES
-from archiver.extraction.generic.tree import Element
+from archiver.extraction.generic.body import NOT_BODY_TAGS
+from archiver.extraction.generic.names import NEGATIVE_NAMES, POSITIVE_NAMES
+from archiver.extraction.generic.tree import Element, text_of
 
 __all__ = ["prune_body"]
 
+_SWALLOWING = frozenset({"embed", "object", "iframe", "svg", "noembed"})
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
@@ -43,11 +45,105 @@ def _subtree_stats(root: Element) -> dict[Element, tuple[int, int]]:
     return stats
 
 
-def prune_body(element: Element, drop: list[Element] | None = None) -> Element:
+# Class or id words that name what is not the article, whatever its text:
+# matched against the parts of each token ("jp-relatedposts" -> "relatedposts").
+_JUNK_WORDS = (
+    "comment",
+    "related",
+    "share",
+    "sharing",
+    "social",
+    "sidebar",
+    "widget",
+    "newsletter",
+    "subscribe",
+    "advert",
+    "sponsor",
+    "promo",
+    "breadcrumb",
+    "pagination",
+    "pager",
+    "authorbox",
+    "author-box",
+    "aboutauthor",
+    "about-author",
+    "author-bio",
+    "authorbio",
+    "rating",
+    "popup",
+    "modal",
+    "cookie",
+    "recommend",
+    "readmore",
+    "read-more",
+    "morelink",
+    "tagcloud",
+    "taglist",
+    "post-tags",
+    "entry-tags",
+    "caption",
+    "credit",
+    "copyright",
+    "disclaimer",
+    "jubao",
+    "qrcode",
+    "erweima",
+)
+_JUNK_PARTS = frozenset({"ad", "ads", "tags", "tag", "nav", "menu", "footer", "meta"})
+_JUNK_TAGS = frozenset({"figcaption", "aside", "nav", "footer"})
+# A block that is nothing but one of these words is a label, not text.
+_LABELS = re.compile(
+    r"^\W*(?:advertisement|anzeige|werbung|reklama|publicidad|publicité|pubblicità|sponsored"
+    r"|广告|advertising|ad)\W*$",
+    re.IGNORECASE,
+)
+_LABEL_CHARS = 20
+_LIST_HEADING_CHARS = 80
+_HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_SAFE_SHARE = 0.5
+"""A block holding this share of the body's text is the body, whatever its name."""
+
+
+# WordPress and friends describe a post by its taxonomy ("tag-berlin",
+# "category-news", "format-standard"): such tokens say nothing about the block.
+_TAXONOMY = re.compile(
+    r"(?:^|\s)(?:(?:tag|category|cat|format|type|status)[-_]\S*|(?:post|postid)-?\d\S*|hentry)"
+)
+# On lowered names: a junk word anywhere in a token, or a junk part between
+# separators ("ad-slot", "post-tags", "site-footer"; not "header-footer-group").
+_JUNK_NAME = re.compile(
+    "|".join(re.escape(word) for word in _JUNK_WORDS)
+    + r"|(?:^|[\s_-])(?:"
+    + "|".join(sorted(_JUNK_PARTS))
+    + r")(?=$|[\s_-])"
+)
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def _junk_name(node: Element) -> bool:
+    names = f"{node.get('class') or ''} {node.get('id') or ''}".strip()
+    if not names:
+        return False
+    names = _TAXONOMY.sub(" ", _CAMEL.sub("-", names)).lower()
+    return _JUNK_NAME.search(names) is not None
+
+
+def _weak_junk(node: Element) -> bool:
+    """Named like a list, a ranking, "more"... (and not like content): junk when linked."""
+    names = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+    return bool(NEGATIVE_NAMES.search(names)) and not POSITIVE_NAMES.search(names)
+
+
+def prune_body(
+    element: Element, drop: list[Element] | None = None, lead: list[Element] | None = None
+) -> Element:
     """A copy of ``element`` without navigation, link lists, hidden and junk blocks.
 
     ``drop`` names elements of the original tree to leave out (the headline,
-    the byline line...).
+    the byline line...); ``lead`` blocks printed before ``element`` (the
+    standfirst) are put first. A block is junk when its class or id names
+    comments, related posts, sharing, ads, captions... (``_JUNK_WORDS``), or
+    when it is mostly links; never when it holds half of the body's text.
     """
     marker = "data-archiver-drop"
     marked = []
@@ -57,25 +153,61 @@ def prune_body(element: Element, drop: list[Element] | None = None) -> Element:
             marked.append(node)
     try:
         body = copy.deepcopy(element)
+        if lead:
+            # The lead paragraphs printed before the body's block go first.
+            wrapper = etree.Element("div")
+            for node in lead:
+                wrapper.append(copy.deepcopy(node))
+            wrapper.append(body)
+            body = wrapper
     finally:
         for node in marked:
             del node.attrib[marker]
     stats = _subtree_stats(body)
+    whole = max(stats.get(body, (0, 0))[0], 1)
     doomed: list[Element] = []
-    for node in body.iterdescendants():
+    unwrap: list[Element] = []
+    walker = etree.iterwalk(body, events=("start",))
+    for _event, node in walker:
+        if node is body:
+            continue
         if not isinstance(node.tag, str):
+            continue
+        if node.tag in _SWALLOWING and "".join(node.itertext()).strip():
+            # An unclosed <embed>, <object>, <iframe> or <svg> holds the text
+            # that follows it (libxml2 nests it): keep the text, lose the tag.
+            unwrap.append(node)
             continue
         if node.get(marker) or node.tag in NOT_BODY_TAGS or _HIDDEN.search(node.get("style") or ""):
             doomed.append(node)
+            walker.skip_subtree()
             continue
-        if node.tag in {"div", "ul", "ol", "table", "section", "dl", "p", "span"}:
-            names = f"{node.get('class') or ''} {node.get('id') or ''}"
-            total, linked = stats.get(node, (0, 0))
-            density = linked / total if total else 0.0
-            if (density > 0.5 and total < 400) or (
-                NEGATIVE_NAMES.search(names) and not POSITIVE_NAMES.search(names) and density > 0.2
-            ):
-                doomed.append(node)
+        total, linked = stats.get(node, (0, 0))
+        density = linked / total if total else 0.0
+        if (
+            node.tag in _BLOCKS
+            and ((density > 0.5 and total < 400) or (density > 0.2 and _weak_junk(node)))
+        ) or (
+            total < _SAFE_SHARE * whole
+            and (
+                node.tag in _JUNK_TAGS
+                or _junk_name(node)
+                or (2 <= total <= _LABEL_CHARS and _LABELS.match(text_of(node)))
+            )
+        ):
+            doomed.append(node)
+            walker.skip_subtree()
+    # The heading of a removed list ("Das könnte Sie auch interessieren",
+    # "Related posts") goes with it.
+    for node in list(doomed):
+        previous = node.getprevious()
+        if (
+            previous is not None
+            and previous.tag in _HEADING_TAGS
+            and previous not in doomed
+            and stats.get(previous, (0, 0))[0] <= _LIST_HEADING_CHARS
+        ):
+            doomed.append(previous)
     for node in doomed:
         parent = node.getparent()
         if parent is None:
@@ -87,4 +219,33 @@ def prune_body(element: Element, drop: list[Element] | None = None) -> Element:
             else:
                 parent.text = (parent.text or "") + node.tail
         parent.remove(node)
+    for node in unwrap:
+        if node.getparent() is not None:
+            _unwrap(node)
     return body
+
+
+def _unwrap(node: Element) -> None:
+    """Replace ``node`` by its text and children (lxml's ``drop_tag``)."""
+    parent = node.getparent()
+    assert parent is not None
+    previous = node.getprevious()
+    text = (node.text or "") + ""
+    if previous is not None:
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    index = parent.index(node)
+    children = list(node)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    last = children[-1] if children else (parent[index - 1] if index > 0 else None)
+    if node.tail:
+        if last is not None:
+            last.tail = (last.tail or "") + node.tail
+        else:
+            parent.text = (parent.text or "") + node.tail
+    parent.remove(node)
+
+
+_BLOCKS = frozenset({"div", "ul", "ol", "table", "section", "dl", "p", "span", "li", "header"})

@@ -1,0 +1,180 @@
+"""The body block's bounds: the block the page marks up as its body
+(``marked_body``: ``itemprop=articleBody``, WordPress's ``entry-content``,
+``article-body``... see ``names.is_marked_body``), widened over the sections
+of a long article (``expand_body``).
+
+Where such a block holds the article's prose it is a surer body than the
+densest block: the density winner is one of its paragraphs' containers, a
+long article's first section, or a prose-heavy comment thread. The marked
+block loses only to a density winner elsewhere with much more prose (a
+template that marks a teaser box).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from archiver.extraction.generic.body import NOT_BODY_TAGS, BodyChoice, Scan, text_stats
+from archiver.extraction.generic.names import NEGATIVE_NAMES, POSITIVE_NAMES
+from archiver.extraction.generic.tree import Element, text_of
+
+__all__ = ["expand_body", "lead_blocks", "marked_body"]
+
+_MIN_PROSE = 8.0
+"""A marked block with less prose than about two sentences is a teaser or empty."""
+_MAX_LINKS = 0.5
+_INNER_SHARE = 0.8
+"""A marked block inside another holding this share of its prose is preferred."""
+_ELSEWHERE_FACTOR = 2.5
+"""The density winner outside the marked block wins with this many times its prose."""
+
+
+def _in_junk(element: Element, memo: dict[Element, bool]) -> bool:
+    return any(_junk(a, memo) for a in element.iterancestors() if a.tag not in {"body", "html"})
+
+
+def marked_body(scan: Scan, found: BodyChoice | None) -> BodyChoice | None:
+    """The marked-up body block, if one holds the prose; else ``found``."""
+    candidates: list[tuple[Element, float]] = []
+    for element in scan.marked[:50]:
+        prose = _prose(element, scan.own, scan.junk)
+        if prose < _MIN_PROSE or _junk(element, scan.junk) or _in_junk(element, scan.junk):
+            continue
+        candidates.append((element, prose))
+    if not candidates:
+        return found
+    element, prose = max(candidates, key=lambda item: item[1])
+    for inner, inner_prose in candidates:
+        nested = inner is not element and element in set(inner.iterancestors())
+        if nested and inner_prose >= _INNER_SHARE * prose:
+            element, prose = inner, inner_prose
+    if found is not None and found.element is not element:
+        inside = element in set(found.element.iterancestors())
+        related = inside or found.element in set(element.iterancestors())
+        found_prose = _prose(found.element, scan.own, scan.junk)
+        if not related and found_prose > _ELSEWHERE_FACTOR * prose:
+            return found
+        if inside and found_prose >= _INNER_SHARE * prose:
+            return found  # the marked block is a column around the article
+    total, linked = text_stats(element)
+    density = linked / total if total else 1.0
+    if density > _MAX_LINKS:
+        return found
+    return BodyChoice(element, total - linked, density, found.score if found else prose)
+
+
+_EXPAND_LEVELS = 4
+_EXPAND_SHARE = 0.35
+"""A parent is taken when its other children hold this share of the body's prose."""
+_EXPAND_MAX_LINKS = 0.35
+_EXPAND_MIN = 12.0
+"""...and at least this much prose (two paragraphs), not a byline line."""
+
+
+def _prose(
+    element: Element, own: dict[Element, float], junk: dict[Element, bool] | None = None
+) -> float:
+    """The prose under ``element``: its text holders' scores, junk blocks left out."""
+    total = 0.0
+    walker = etree.iterwalk(element, events=("start",))
+    for _event, node in walker:
+        if node is not element and _junk(node, junk):
+            walker.skip_subtree()
+            continue
+        total += own.get(node, 0.0)
+    return total
+
+
+def _junk(node: Element, memo: dict[Element, bool] | None = None) -> bool:
+    if memo is not None and node in memo:
+        return memo[node]
+    if not isinstance(node.tag, str) or node.tag in NOT_BODY_TAGS:
+        found = True
+    else:
+        names = node.get("class") or node.get("id")
+        if names is not None and node.get("id") and node.get("class"):
+            names = f"{node.get('class')} {node.get('id')}"
+        names = names.lower() if names is not None else None
+        found = (
+            names is not None
+            and NEGATIVE_NAMES.search(names) is not None
+            and not POSITIVE_NAMES.search(names)
+        )
+    if memo is not None:
+        memo[node] = found
+    return found
+
+
+def expand_body(choice: BodyChoice, scan: Scan) -> BodyChoice:
+    """The body block widened to an ancestor whose other children hold prose
+    too: a long article split into sections or columns is one body. Wrappers
+    that add nothing are climbed through; comments and sidebars do not count
+    as prose (they are pruned later)."""
+    junk = scan.junk
+    node = choice.element
+    prose = accepted = _prose(node, scan.own, junk)
+    for _level in range(_EXPAND_LEVELS):
+        child, node = node, node.getparent()
+        if node is None or node.tag in {"body", "html"} or _junk(node, junk):
+            break
+        # The parent's prose: the child's, plus its own text and its other children's.
+        prose += scan.own.get(node, 0.0) + sum(
+            _prose(sibling, scan.own, junk)
+            for sibling in node
+            if sibling is not child and not _junk(sibling, junk)
+        )
+        if prose - accepted < max(_EXPAND_SHARE * accepted, _EXPAND_MIN):
+            continue
+        total, linked = text_stats(node)
+        density = linked / total if total else 1.0
+        if density > _EXPAND_MAX_LINKS:
+            break
+        accepted = prose
+        choice = BodyChoice(node, total - linked, density, choice.score)
+    return choice
+
+
+_SIBLINGS = 8
+_SIBLING_MIN_PROSE = 3.0
+_SIBLING_MAX_LINKS = 0.3
+_NOT_SIBLINGS = frozenset(
+    {"h1", "header", "nav", "aside", "footer", "figure", "ul", "ol", "table", "form"}
+)
+
+
+# A byline or a date line is no lead: "By X · Published ...", "2019年09月05日 来源：".
+_META_NAMES = re.compile(r"author|byline|meta|info|date|time|source|credit")
+_DATED = re.compile(r"\d{4}[-/.年]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}\.? \w+ \d{4}")
+_LEAD_MIN_CHARS = 80
+
+
+def _prose_block(sibling: Element, scan: Scan, least: float) -> bool:
+    if not isinstance(sibling.tag, str) or sibling.tag in _NOT_SIBLINGS:
+        return False
+    names = f"{sibling.get('class') or ''} {sibling.get('id') or ''}".lower()
+    if _META_NAMES.search(names) or _junk(sibling, scan.junk):
+        return False
+    if _prose(sibling, scan.own, scan.junk) < least:
+        return False
+    total, linked = text_stats(sibling)
+    if total < _LEAD_MIN_CHARS or linked / total > _SIBLING_MAX_LINKS:
+        return False
+    return _DATED.search(text_of(sibling)[:300]) is None
+
+
+def lead_blocks(body: Element, headline: Element | None, scan: Scan) -> list[Element]:
+    """The prose blocks just before the body block, up to the headline: the
+    standfirst (lead paragraph) templates print outside the body's container."""
+    leads: list[Element] = []
+    above = set(headline.iterancestors()) if headline is not None else set()
+    for count, sibling in enumerate(body.itersiblings(preceding=True)):
+        if count >= _SIBLINGS or sibling is headline or sibling in above:
+            break
+        if headline is not None and headline in set(sibling.iterdescendants()):
+            break
+        if not _prose_block(sibling, scan, _SIBLING_MIN_PROSE):
+            break
+        leads.append(sibling)
+    return leads[::-1]
