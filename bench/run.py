@@ -649,7 +649,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--extract-tools", default="archiver,trafilatura,trafilatura-fast,newspaper4k"
     )
-    parser.add_argument("--no-variants", action="store_true", help="skip the crawl variants")
+    parser.add_argument(
+        "--no-variants", action="store_true", default=True,
+        help="skip the crawl variants (the default: bench/variants.py holds the prototypes "
+        "that issue 13 replaced with archiver.workers and the writer thread)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--variants", dest="no_variants", action="store_false",
+        help="run the old crawl variants (stale prototypes, kept for reference)",
+    )
     parser.add_argument("--variants-n", type=int, default=1000)
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the archives made")
