@@ -12,9 +12,10 @@ process, and measured:
   (incremental: time, articles requested).
 
 Then extraction on one core (``bench.extraction``: archiver vs trafilatura
-vs newspaper4k, per-stage costs, a pool of 2 processes) and, at the
-smallest N, variants of the crawl (``bench.variants``: the proposed
-continuation fix, writes without fsync, extraction in worker processes).
+vs newspaper4k, per-stage costs, a pool of 2 processes). The crawl
+variants of earlier runs (prototypes of the continuation fix, a writer
+thread, extraction in worker processes) became ``archiver.workers`` and
+``archiver.archive.writer``; ``--from-json`` still prints their old tables.
 
 Tables are printed as Markdown; ``--write-benchmarks`` also puts them in
 the ``## Crawl benchmarks`` section of BENCHMARKS.md (only that section).
@@ -261,59 +262,6 @@ def run_size(n: int, args: argparse.Namespace, work: Path, say: Any) -> SizeResu
     finally:
         server.close()
     return result
-
-
-VARIANTS: list[tuple[str, str, list[str]]] = [
-    # (label, BENCH_VARIANTS, further -s settings)
-    ("archiver as is", "", []),
-    ("CONCURRENT_ITEMS=1", "", ["CONCURRENT_ITEMS=1"]),
-    ("fastcont", "fastcont", []),
-    ("fastcont, fastlist, writer, CONCURRENT_ITEMS=1", "fastcont,fastlist,writer",
-     ["CONCURRENT_ITEMS=1"]),
-    ("fastcont, fastlist, offload, CONCURRENT_ITEMS=1", "fastcont,fastlist,offload",
-     ["CONCURRENT_ITEMS=1"]),
-    ("fastcont, fastlist, offload, writer, CONCURRENT_ITEMS=1",
-     "fastcont,fastlist,offload,writer", ["CONCURRENT_ITEMS=1"]),
-]  # fmt: skip
-
-
-def run_variants(n: int, args: argparse.Namespace, work: Path, say: Any) -> list[dict[str, Any]]:
-    rows = []
-    server = Server(n, args.seed)
-    try:
-        start = f"{server.url}/tag/keji.htm"
-        for label, variant, settings in VARIANTS:
-            say(f"variants, N={n}: {label} ...")
-            extra = []
-            if variant:
-                extra += ["-s", "SPIDER_MODULES=bench.variants", "-s", f"BENCH_VARIANTS={variant}"]
-            for setting in settings:
-                extra += ["-s", setting]
-            archive = work / f"variant-{n}"
-            shutil.rmtree(archive, ignore_errors=True)
-            report = work / f"variant-{n}.json"
-            server.stats()
-            done = measure(archiver_command(start, archive, report, extra), work / "variant.log")
-            data = _report(report)
-            rows.append(
-                {
-                    "label": label,
-                    "settings": extra,
-                    "offload": "offload" in variant,
-                    "run": done.__dict__,
-                    "written": data.get("articles_written", 0),
-                    "elapsed_s": data.get("elapsed_s"),
-                    "server": server.stats(),
-                    "digest": _digest(archive),
-                }
-            )
-            shutil.rmtree(archive, ignore_errors=True)
-    finally:
-        server.close()
-    return rows
-
-
-# ------------------------------------------------------------ tables
 
 
 def _rate(count: float, seconds: float) -> float:
@@ -650,15 +598,10 @@ def main(argv: list[str] | None = None) -> int:
         "--extract-tools", default="archiver,trafilatura,trafilatura-fast,newspaper4k"
     )
     parser.add_argument(
-        "--no-variants", action="store_true", default=True,
-        help="skip the crawl variants (the default: bench/variants.py holds the prototypes "
-        "that issue 13 replaced with archiver.workers and the writer thread)",
+        "--no-variants", action="store_true",
+        help="accepted for old command lines: the crawl variants (prototypes that issue 13 "
+        "replaced with archiver.workers and the writer thread) are gone",
     )  # fmt: skip
-    parser.add_argument(
-        "--variants", dest="no_variants", action="store_false",
-        help="run the old crawl variants (stale prototypes, kept for reference)",
-    )
-    parser.add_argument("--variants-n", type=int, default=1000)
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the archives made")
     parser.add_argument("--json", type=Path, help="write every figure to this file")
@@ -724,9 +667,6 @@ def main(argv: list[str] | None = None) -> int:
         results["extraction"] = {**_report(ext_json), "labels": LABELS}
     else:
         say(f"extraction failed, see {done.log}")
-    if not args.no_variants:
-        results["variants_n"] = args.variants_n
-        results["variants"] = run_variants(args.variants_n, args, work, say)
     results["load"]["after"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     results["total_s"] = round(time.monotonic() - began, 1)
     text = section(results)
