@@ -268,8 +268,8 @@ def test_ctrl_c_says_at_once_and_a_second_stops_now(tmp: Path, site: str) -> Non
             line = lines.get(timeout=5)
         said = time.monotonic() - sent
         time.sleep(0.5)
-        assert "finishing the" in line and "press Ctrl-C again to stop now" in line, (
-            line + "".join(lines.queue)
+        assert "finishing the" in line and "press Ctrl-C again to stop now" in line, line + "".join(
+            lines.queue
         )
         assert said < 1.5, f"said after {said:.1f}s"
         os.killpg(run.pid, signal.SIGINT)

@@ -240,3 +240,27 @@ def test_undeclared_latin_page_is_not_read_as_gbk(body: str) -> None:
     assert codec != "gb18030"
     assert body[:30] in text
     assert warnings == []
+
+
+def test_garbled_long_page_is_flagged_from_its_windows() -> None:
+    # The statistics read windows spread over the page: a page garbled
+    # throughout is caught wherever its non-ASCII text sits.
+    filler = "<script>var x = 1;</script>\n" * 2000
+    garbled = CHINESE.encode("utf-8").decode("gbk", "replace")
+    assert "mojibake" in text_warnings(filler + garbled * 200 + filler)
+
+
+def test_a_mark_only_in_the_article_body_is_caught_by_the_article_check() -> None:
+    import archiver
+
+    filler = "<p>" + "Plain ASCII navigation text, nothing to see. " * 40 + "</p>\n"
+    body = "".join(f"<p>{CHINESE}第{i}段。</p>" for i in range(30))
+    html = (
+        "<html><head><title>正文标题</title></head><body>"
+        + filler * 60
+        + f"<article><h1>正文标题</h1>{body}<p>{CHINESE}锟斤拷锟斤拷</p></article>"
+        + filler * 60
+        + "</body></html>"
+    ).encode()
+    assert "mojibake" not in text_warnings(html.decode()[:30_000])
+    assert "mojibake" in archiver.extract(html, "https://example.org/a/1.html").warnings

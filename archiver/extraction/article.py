@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 from pydantic import ValidationError
 
 from archiver.errors import ArchiverError, ExtractionError, InvalidArticle, NotAnArticle
+from archiver.extraction.encoding import text_warnings
 from archiver.extraction.page import Page
 from archiver.models import Article, has_control_chars
 from archiver.options import Options
@@ -158,6 +159,14 @@ def extract_pages(
     update: dict[str, Any] = _merge_pages(article, articles[1:]) if len(articles) > 1 else {}
     if key:
         update["canonical_url"] = key
+    # The page's check reads a sample of the whole page; the article's own
+    # text is what the post keeps, so it is checked whole (any site).
+    body = update.get("body_html", article.body_html)
+    said = [
+        w for w in text_warnings(f"{article.title}\n{body[:100_000]}") if w not in article.warnings
+    ]
+    if said:
+        update["warnings"] = [*article.warnings, *said]
     categories = _categories(article, site, options, found, link or "")
     update["categories"] = categories
     if options.site_name:

@@ -94,6 +94,9 @@ _CHINESE = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 _REPLACEMENT = "\ufffd"
 _IN_WORD = re.compile("[A-Za-z][\u4e00-\u9fff][A-Za-z]")
 _ASCII_RUN = re.compile(r"[\x00-\x7f]+")
+# The mojibake statistics read this many windows of the page, of this many characters.
+_WINDOWS = 16
+_WINDOW_CHARS = 1024
 
 
 def normalize_codec(label: str) -> str | None:
@@ -205,17 +208,30 @@ def _detect(body: bytes) -> str | None:
 def text_warnings(text: str) -> list[str]:
     """Warnings about decoded text: ``mojibake``, ``replacement-chars``.
 
-    Reads at most a fixed-size sample of ``text``, so it is cheap on any page.
+    Cheap on any page: a wrong decoding garbles every non-ASCII character
+    alike, so its marks are read from windows spread over the page.
+    ``extract_pages`` checks the article's own title
+    and body whole, so a mark only there (锟斤拷 or U+FFFD in one paragraph) is caught.
     """
     sample = text[:_SAMPLE_CHARS]
     if sample.isascii():
         return []
+    sample = _spread(sample)
     warnings: list[str] = []
     if _is_mojibake(sample):
         warnings.append("mojibake")
     if _REPLACEMENT in sample:
         warnings.append("replacement-chars")
     return warnings
+
+
+def _spread(sample: str) -> str:
+    """``_WINDOWS`` windows of ``_WINDOW_CHARS`` evenly spread over ``sample``
+    (all of it when short): the page's head and nav, its body, its footer."""
+    if len(sample) <= _WINDOWS * _WINDOW_CHARS:
+        return sample
+    step = len(sample) // _WINDOWS
+    return " ".join(sample[i * step : i * step + _WINDOW_CHARS] for i in range(_WINDOWS))
 
 
 def _is_mojibake(sample: str) -> bool:

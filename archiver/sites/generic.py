@@ -22,10 +22,11 @@ from archiver.errors import NotAnArticle
 from archiver.extraction.clean import body_images, clean_body, clean_text
 from archiver.extraction.dates import BEIJING
 from archiver.extraction.encoding import text_warnings
+from archiver.extraction.generic.around import lead_blocks, sibling_blocks
 from archiver.extraction.generic.authors import markup_authors, text_authors
 from archiver.extraction.generic.body import find_body, scan_page
 from archiver.extraction.generic.byline import read_byline
-from archiver.extraction.generic.containers import expand_body, lead_blocks, marked_body
+from archiver.extraction.generic.containers import expand_body, marked_body
 from archiver.extraction.generic.credits import extract_credits
 from archiver.extraction.generic.dates_found import extract_date_modified, extract_date_published
 from archiver.extraction.generic.fields import (
@@ -183,7 +184,11 @@ class GenericSite(Site):
             reject_undated(page, scan, body)
 
         drop = [choice.element] if choice.element is not None else []
-        pruned = prune_body(body.element, drop, lead_blocks(body.element, choice.element, scan))
+        core, preceding, following = sibling_blocks(body.element, scan)
+        lead = lead_blocks(core, choice.element, scan)
+        inside = {node for block in preceding for node in block.iter()}
+        lead = [node for node in lead if node not in inside] + preceding
+        pruned = prune_body(core, drop, lead, following)
         if len("".join(text_of(pruned).split())) < MIN_BODY_CHARS:
             # What looked like text was the captions of a link list.
             reason = "listing" if scan.links >= EMPTY_LISTING_MIN_LINKS else "no-content"

@@ -12,15 +12,13 @@ template that marks a teaser box).
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
 from archiver.extraction.generic.body import NOT_BODY_TAGS, BodyChoice, Scan, text_stats
 from archiver.extraction.generic.names import NEGATIVE_NAMES, POSITIVE_NAMES
-from archiver.extraction.generic.tree import Element, text_of
+from archiver.extraction.generic.tree import Element
 
-__all__ = ["expand_body", "lead_blocks", "marked_body"]
+__all__ = ["expand_body", "junk_block", "marked_body", "prose"]
 
 _MIN_PROSE = 8.0
 """A marked block with less prose than about two sentences is a teaser or empty."""
@@ -136,45 +134,11 @@ def expand_body(choice: BodyChoice, scan: Scan) -> BodyChoice:
     return choice
 
 
-_SIBLINGS = 8
-_SIBLING_MIN_PROSE = 3.0
-_SIBLING_MAX_LINKS = 0.3
-_NOT_SIBLINGS = frozenset(
-    {"h1", "header", "nav", "aside", "footer", "figure", "ul", "ol", "table", "form"}
-)
+def prose(element: Element, scan: Scan) -> float:
+    """The prose under ``element``: its text holders' scores, junk blocks left out."""
+    return _prose(element, scan.own, scan.junk)
 
 
-# A byline or a date line is no lead: "By X · Published ...", "2019年09月05日 来源：".
-_META_NAMES = re.compile(r"author|byline|meta|info|date|time|source|credit")
-_DATED = re.compile(r"\d{4}[-/.年]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}\.? \w+ \d{4}")
-_LEAD_MIN_CHARS = 80
-
-
-def _prose_block(sibling: Element, scan: Scan, least: float) -> bool:
-    if not isinstance(sibling.tag, str) or sibling.tag in _NOT_SIBLINGS:
-        return False
-    names = f"{sibling.get('class') or ''} {sibling.get('id') or ''}".lower()
-    if _META_NAMES.search(names) or _junk(sibling, scan.junk):
-        return False
-    if _prose(sibling, scan.own, scan.junk) < least:
-        return False
-    total, linked = text_stats(sibling)
-    if total < _LEAD_MIN_CHARS or linked / total > _SIBLING_MAX_LINKS:
-        return False
-    return _DATED.search(text_of(sibling)[:300]) is None
-
-
-def lead_blocks(body: Element, headline: Element | None, scan: Scan) -> list[Element]:
-    """The prose blocks just before the body block, up to the headline: the
-    standfirst (lead paragraph) templates print outside the body's container."""
-    leads: list[Element] = []
-    above = set(headline.iterancestors()) if headline is not None else set()
-    for count, sibling in enumerate(body.itersiblings(preceding=True)):
-        if count >= _SIBLINGS or sibling is headline or sibling in above:
-            break
-        if headline is not None and headline in set(sibling.iterdescendants()):
-            break
-        if not _prose_block(sibling, scan, _SIBLING_MIN_PROSE):
-            break
-        leads.append(sibling)
-    return leads[::-1]
+def junk_block(node: Element, scan: Scan) -> bool:
+    """True for a block named like junk (comments, sidebars...) or not body text."""
+    return _junk(node, scan.junk)

@@ -102,6 +102,8 @@ _LIST_HEADING_CHARS = 80
 _HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _SAFE_SHARE = 0.5
 """A block holding this share of the body's text is the body, whatever its name."""
+_WRAPPER_SHARE = 0.8
+"""...and one holding this share of one of the blocks picked as the body's is its wrapper."""
 
 
 # WordPress and friends describe a post by its taxonomy ("tag-berlin",
@@ -135,7 +137,10 @@ def _weak_junk(node: Element) -> bool:
 
 
 def prune_body(
-    element: Element, drop: list[Element] | None = None, lead: list[Element] | None = None
+    element: Element,
+    drop: list[Element] | None = None,
+    lead: list[Element] | None = None,
+    trail: list[Element] | None = None,
 ) -> Element:
     """A copy of ``element`` without navigation, link lists, hidden and junk blocks.
 
@@ -147,19 +152,24 @@ def prune_body(
     """
     marker = "data-archiver-drop"
     marked = []
+    chosen: set[Element] = set()  # the blocks picked as the body's: never junk by name
     for node in drop or []:
         if node is not element and node.getparent() is not None:
             node.set(marker, "1")
             marked.append(node)
     try:
         body = copy.deepcopy(element)
-        if lead:
-            # The lead paragraphs printed before the body's block go first.
+        if lead or trail:
+            # The lead paragraphs printed before the body's block go first,
+            # the blocks continuing it after.
             wrapper = etree.Element("div")
-            for node in lead:
+            for node in lead or []:
                 wrapper.append(copy.deepcopy(node))
             wrapper.append(body)
+            for node in trail or []:
+                wrapper.append(copy.deepcopy(node))
             body = wrapper
+            chosen.update(wrapper)
     finally:
         for node in marked:
             del node.attrib[marker]
@@ -167,6 +177,7 @@ def prune_body(
     whole = max(stats.get(body, (0, 0))[0], 1)
     doomed: list[Element] = []
     unwrap: list[Element] = []
+    block = whole  # the text of the picked block being walked
     walker = etree.iterwalk(body, events=("start",))
     for _event, node in walker:
         if node is body:
@@ -183,12 +194,16 @@ def prune_body(
             walker.skip_subtree()
             continue
         total, linked = stats.get(node, (0, 0))
+        if node in chosen:
+            block = total
+            continue
         density = linked / total if total else 0.0
         if (
             node.tag in _BLOCKS
             and ((density > 0.5 and total < 400) or (density > 0.2 and _weak_junk(node)))
         ) or (
             total < _SAFE_SHARE * whole
+            and total < _WRAPPER_SHARE * block
             and (
                 node.tag in _JUNK_TAGS
                 or _junk_name(node)
