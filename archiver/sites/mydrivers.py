@@ -67,6 +67,9 @@ _HTTP_MYDRIVERS = re.compile(
     r"^http://((?:[a-z0-9-]+\.)*mydrivers\.com)(?=[/?#:]|$)", re.IGNORECASE
 )
 _NAME_SEPARATORS = re.compile(r"\s*[、，,/;；|]\s*")
+# What an article link's href must contain, whatever its form: most links of
+# a list page are not articles, and need no resolving.
+_ARTICLE_HREF = re.compile(r"/(?:1/\d+/\d+|newsview/\d+)(?:_\d+)?\.html?", re.IGNORECASE)
 
 
 def _article_id(url: str) -> tuple[int, int] | None:
@@ -251,7 +254,8 @@ class MyDrivers(Site):
                 ident = (element.get("data-id") or "").strip()
                 url = _article_url(page.url, int(ident)) if ident.isdigit() else ""
             else:
-                url = resolve(element.get("href") or "", page.url) or ""
+                href = element.get("href") or ""
+                url = resolve(href, page.url) or "" if _ARTICLE_HREF.search(href) else ""
             if url and self.is_article_url(url):
                 key = self.canonical_url(url)
                 links.setdefault(key, key)

@@ -70,8 +70,11 @@ _SIBLING_MIN_CHARS = 80
 _NOT_SIBLINGS = frozenset(
     {"h1", "header", "nav", "aside", "footer", "figure", "ul", "ol", "table", "form"}
 )
-# A byline or a date line is no lead: "By X · Published ...", "2019年09月05日 来源：".
-_SIBLING_META = re.compile(r"author|byline|meta|info|date|time|source|credit")
+# A byline, a date line or a picture's caption is no lead: "By X · Published ...",
+# "2019年09月05日 来源：".
+_SIBLING_META = re.compile(
+    r"author|byline|meta|info|date|time|source|credit|caption|image|photo|media|figure|gallery"
+)
 
 
 def _prose_sibling(sibling: Element, scan: Scan) -> bool:

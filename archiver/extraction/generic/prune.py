@@ -9,6 +9,7 @@ import re
 from lxml import etree
 
 from archiver.extraction.generic.body import NOT_BODY_TAGS
+from archiver.extraction.generic.boilerplate import drop_boilerplate
 from archiver.extraction.generic.names import NEGATIVE_NAMES, POSITIVE_NAMES
 from archiver.extraction.generic.tree import Element, text_of
 
@@ -88,8 +89,15 @@ _JUNK_WORDS = (
     "jubao",
     "qrcode",
     "erweima",
+    # Comments in other languages, tables of contents, the data under a picture.
+    "kommentar",
+    "comentario",
+    "metadata",
+    "flyout",
 )
-_JUNK_PARTS = frozenset({"ad", "ads", "tags", "tag", "nav", "menu", "footer", "meta"})
+_JUNK_PARTS = frozenset(
+    {"ad", "ads", "tags", "tag", "nav", "menu", "footer", "meta", "toc", "author"}
+)
 _JUNK_TAGS = frozenset({"figcaption", "aside", "nav", "footer"})
 # A block that is nothing but one of these words is a label, not text.
 _LABELS = re.compile(
@@ -100,6 +108,7 @@ _LABELS = re.compile(
 _LABEL_CHARS = 20
 _LIST_HEADING_CHARS = 80
 _HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_NOT_LISTS = frozenset({"figure", "figcaption", "img", "picture", "aside"})
 _SAFE_SHARE = 0.5
 """A block holding this share of the body's text is the body, whatever its name."""
 _WRAPPER_SHARE = 0.8
@@ -120,6 +129,12 @@ _JUNK_NAME = re.compile(
     + r")(?=$|[\s_-])"
 )
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# The text under a picture, in a token: "image-subline", "imagedescription",
+# "img-metadata", "bilduntertitel", "photo-credit", "foto-quelle".
+_PICTURE_TEXT = re.compile(
+    r"(?:image|img|photo|foto|bild|picture|pic)[-_]?"
+    r"(?:desc|caption|credit|subline|sub-?title|unter|legend|copyright|source|quelle|info|text)"
+)
 
 
 def _junk_name(node: Element) -> bool:
@@ -127,7 +142,7 @@ def _junk_name(node: Element) -> bool:
     if not names:
         return False
     names = _TAXONOMY.sub(" ", _CAMEL.sub("-", names)).lower()
-    return _JUNK_NAME.search(names) is not None
+    return _JUNK_NAME.search(names) is not None or _PICTURE_TEXT.search(names) is not None
 
 
 def _weak_junk(node: Element) -> bool:
@@ -148,7 +163,9 @@ def prune_body(
     the byline line...); ``lead`` blocks printed before ``element`` (the
     standfirst) are put first. A block is junk when its class or id names
     comments, related posts, sharing, ads, captions... (``_JUNK_WORDS``), or
-    when it is mostly links; never when it holds half of the body's text.
+    when it is mostly links, or when it is a teaser with a link (to another
+    article; a teaser with no link is the lead); never when it holds half of
+    the body's text.
     """
     marker = "data-archiver-drop"
     marked = []
@@ -207,17 +224,21 @@ def prune_body(
             and (
                 node.tag in _JUNK_TAGS
                 or _junk_name(node)
+                or (linked and "teaser" in f"{node.get('class')} {node.get('id')}".lower())
                 or (2 <= total <= _LABEL_CHARS and _LABELS.match(text_of(node)))
             )
         ):
             doomed.append(node)
             walker.skip_subtree()
     # The heading of a removed list ("Das könnte Sie auch interessieren",
-    # "Related posts") goes with it.
+    # "Related posts") goes with it; not that of a removed picture or ad slot.
     for node in list(doomed):
         previous = node.getprevious()
+        total, linked = stats.get(node, (0, 0))
         if (
-            previous is not None
+            total > _LABEL_CHARS
+            and node.tag not in _NOT_LISTS
+            and previous is not None
             and previous.tag in _HEADING_TAGS
             and previous not in doomed
             and stats.get(previous, (0, 0))[0] <= _LIST_HEADING_CHARS
@@ -237,7 +258,7 @@ def prune_body(
     for node in unwrap:
         if node.getparent() is not None:
             _unwrap(node)
-    return body
+    return drop_boilerplate(body)
 
 
 def _unwrap(node: Element) -> None:
