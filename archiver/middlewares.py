@@ -134,7 +134,9 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
             or urlparse_cached(request).scheme not in {"http", "https"}
         ):
             return response
-        text = response.text[:4096]
+        # The head is at the start: decode only that, not the whole page (the
+        # reactor would otherwise decode every article it fetches).
+        text = response.body[:4096].decode(response.encoding, "replace")
         cut = self._BODY.search(text)
         head = text[: cut.start()] if cut else text
         interval, url = get_meta_refresh(
