@@ -48,6 +48,10 @@ CREATE TABLE IF NOT EXISTS crawls (
     complete INTEGER NOT NULL,
     updated REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     started REAL NOT NULL,
@@ -141,6 +145,17 @@ class Ledger:
     def has_title_key(self, key: str) -> bool:
         query = "SELECT 1 FROM posts WHERE title_key = ? LIMIT 1"
         return self.db.execute(query, (key,)).fetchone() is not None
+
+    def state(self, key: str) -> str | None:
+        """A value the archive keeps about itself (``archiver.archive.clean_close``)."""
+        row = self.db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_state(self, key: str, value: str | None) -> None:
+        if value is None:
+            self.db.execute("DELETE FROM state WHERE key = ?", (key,))
+        else:
+            self.db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (key, value))
 
     def known_urls(self) -> set[str]:
         """Every URL in the ledger: a set, so a crawl checks links without queries."""

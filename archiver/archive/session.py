@@ -102,6 +102,7 @@ def close_session(session: ArchiveSession) -> None:
         try:
             if session.writer is not None:
                 session.writer.close()  # every queued write is done first
-            session.archive.close()
+            # Posts and ledger agree now: the next run need not walk the posts.
+            session.archive.close_cleanly()
         finally:
             session.lock.release()

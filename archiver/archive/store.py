@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from archiver.archive.clean_close import forget, record, unchanged_folders
 from archiver.archive.ledger import Ledger, PostRow
 from archiver.archive.names import safe_name, title_key, unique_suffix
 from archiver.errors import PostFormatError
@@ -103,6 +104,8 @@ class Archive:
         # "full" (tags and the `archiver:` mapping) or "classic" (the old keys only).
         self.front_matter = check_front_matter(front_matter)
         self.ledger = Ledger(self.root / ".archiver" / "ledger.sqlite")
+        self._folders: set[str] | None = None
+        """Post folders, relative to ``posts_dir``: known once ``repair`` ran."""
 
     def close(self) -> None:
         self.ledger.close()
@@ -146,11 +149,19 @@ class Archive:
         behind. A post without a row is adopted when its article comes again.
 
         One walk of the posts folder (names only, no stat per post) keeps this
-        cheap at 100,000 posts."""
+        cheap at 100,000 posts; after a clean close (``close_cleanly``) with no
+        folder changed since, there is nothing to repair and no walk at all
+        (``archiver.archive.clean_close``)."""
+        folders = unchanged_folders(self.ledger, self.posts_dir)
+        self._folders = folders if folders is not None else set()
+        forget(self.ledger)
+        if folders is not None:
+            return {"rows_dropped": 0, "temp_files_removed": 0}
         existing: set[str] = set()
         removed = 0
         for folder, _dirs, files in os.walk(self.posts_dir):
             base = Path(folder).relative_to(self.root).as_posix()
+            self._folders.add(Path(folder).relative_to(self.posts_dir).as_posix())
             for name in files:
                 if name.startswith(".tmp-"):
                     (Path(folder) / name).unlink(missing_ok=True)
@@ -163,6 +174,25 @@ class Archive:
                 self.ledger.remove(path)
                 dropped += 1
         return {"rows_dropped": dropped, "temp_files_removed": removed}
+
+    def close_cleanly(self) -> None:
+        """Close after a run that wrote everything it meant to: the next
+        ``repair`` need not walk the posts unless a folder changes meanwhile."""
+        if self._folders is not None:
+            record(self.ledger, self.posts_dir, self._folders | {"."})
+        self.close()
+
+    def _note_folder(self, path: Path) -> None:
+        """Remember ``path``'s folder and those above it, for ``close_cleanly``."""
+        if self._folders is None:
+            return
+        folder = path.parent
+        while folder != self.posts_dir and self.posts_dir in folder.parents:
+            relative = folder.relative_to(self.posts_dir).as_posix()
+            if relative in self._folders:
+                return
+            self._folders.add(relative)
+            folder = folder.parent
 
     # ------------------------------------------------------------- writing
 
@@ -200,6 +230,7 @@ class Archive:
                 article, image_placeholder=self.image_placeholder, front_matter=self.front_matter
             )
             atomic_write(path, text, durable=self.durable)
+            self._note_folder(path)
         self.ledger.put(ledger_row(article, relative, article.key_url, digest))
         for alias in {article.url, *aliases} - {article.key_url, None}:
             assert alias is not None
