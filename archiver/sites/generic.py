@@ -6,7 +6,8 @@ tags, then what the page prints and marks up: the headline (the h1 that
 matches ``<title>``), the byline (rel=author and friends, "By"/"Von" lines,
 作者, 记者, 来源, 出处, 编辑), the date (meta tags, JSON-LD, ``<time>``, the
 header; then the URL and htmldate), the body (the marked-up body block or
-the densest one, widened over a long article's sections, pruned). Where each
+the densest one, widened over a long article's sections, with the lead
+printed above it and the sibling blocks continuing it, pruned). Where each
 value came from is recorded in ``Article.field_sources``. Listings, home
 pages, forum indexes, empty pages and non-HTML bytes raise ``NotAnArticle``
 with the reason.
@@ -21,7 +22,6 @@ from zoneinfo import ZoneInfo
 from archiver.errors import NotAnArticle
 from archiver.extraction.clean import body_images, clean_body, clean_text
 from archiver.extraction.dates import BEIJING
-from archiver.extraction.encoding import text_warnings
 from archiver.extraction.generic.around import lead_blocks, sibling_blocks
 from archiver.extraction.generic.authors import markup_authors, text_authors
 from archiver.extraction.generic.body import find_body, scan_page
@@ -185,10 +185,9 @@ class GenericSite(Site):
 
         drop = [choice.element] if choice.element is not None else []
         core, preceding, following = sibling_blocks(body.element, scan)
-        lead = lead_blocks(core, choice.element, scan)
         inside = {node for block in preceding for node in block.iter()}
-        lead = [node for node in lead if node not in inside] + preceding
-        pruned = prune_body(core, drop, lead, following)
+        leads = [n for n in lead_blocks(core, choice.element, scan) if n not in inside]
+        pruned = prune_body(core, drop, leads + preceding, following)
         if len("".join(text_of(pruned).split())) < MIN_BODY_CHARS:
             # What looked like text was the captions of a link list.
             reason = "listing" if scan.links >= EMPTY_LISTING_MIN_LINKS else "no-content"
@@ -253,10 +252,8 @@ class GenericSite(Site):
         if self.defaults.categories:
             sources["categories"] = "default"
 
+        # The title and body are checked for mojibake by ``extract_pages``, for every site.
         warnings = list(page.warnings)
-        for warning in text_warnings(choice.title + "\n" + body_html[:100_000]):
-            if warning not in warnings:
-                warnings.append(warning)
         if ld.broken:
             warnings.append("json-ld-broken")
         return Article(

@@ -18,7 +18,10 @@
 - ``fields``: site name, canonical URL, description.
 - ``body``: the body block by text density; ``names``: what class and id
   names say; ``containers``: the marked-up body, widened over a long
-  article's sections; ``prune``: its pruning.
+  article's sections; ``around``: the lead printed between the headline and
+  the body, and sibling blocks of the body's kind continuing it; ``prune``:
+  its pruning; ``boilerplate``: headings that introduce nothing and credit
+  lines, judged in the pruned text.
 - ``verdict``: what is not an article (listings, empty and binary pages).
 - ``listing``: article-looking URLs, listing links and next pages.
 """

@@ -1,17 +1,21 @@
-"""The article's text outside the body block: the lead (standfirst) printed
-between the headline and the body, in the page's own order.
+"""The article's text outside the body block.
 
-Templates print the lead in the article's header, in a teaser box or as a
-deck heading, outside the block that holds the running text; readers (and
-every labelled page) count it as the article's first paragraph. Between the
-headline and the body there are also bylines, dates, captions, share bars
-and breadcrumbs: a lead block is one of prose (long enough, few links,
-sentence punctuation) that is none of those by its name or its text.
+- ``lead_blocks``: the lead (standfirst) printed between the headline and
+  the body, in the page's own order. Templates print it in the article's
+  header, in a teaser box or as a deck heading, outside the block that holds
+  the running text; readers count it as the article's first paragraph.
+  Between the headline and the body there are also bylines, dates, captions,
+  share bars and breadcrumbs: a lead block is one of prose (long enough, few
+  links, sentence punctuation) that is none of those by its name or its text.
+- ``sibling_blocks``: an article split over sibling blocks of one kind (the
+  same tag and class tokens, numbered ones aside), each holding prose: page
+  builders print each section or paragraph group as such a block.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from lxml import etree
 
@@ -212,12 +216,12 @@ def sibling_blocks(body: Element, scan: Scan) -> tuple[Element, list[Element], l
         if signature and isinstance(tag, str):
             before = [
                 s
-                for _, s in zip(range(_SAME_MAX_SIBLINGS), node.itersiblings(preceding=True))
+                for s in islice(node.itersiblings(preceding=True), _SAME_MAX_SIBLINGS)
                 if _continuation(s, tag, signature, scan)
             ]
             after = [
                 s
-                for _, s in zip(range(_SAME_MAX_SIBLINGS), node.itersiblings())
+                for s in islice(node.itersiblings(), _SAME_MAX_SIBLINGS)
                 if _continuation(s, tag, signature, scan)
             ]
             if before or after:

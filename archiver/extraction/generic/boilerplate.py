@@ -1,0 +1,147 @@
+"""Paragraph-level boilerplate in a pruned body: what is left once the
+junk blocks are gone, judged by its place in the text rather than its name.
+
+- A heading that introduces nothing: the last text of the body ("Das könnte
+  Sie auch interessieren", "About the author", "Related" over a list that
+  was pruned), or one followed straight by a sibling heading of its rank or
+  higher. A short paragraph all in bold, or ending in a colon ("Lesen Sie
+  auch:"), is such a heading when it ends the body.
+- A picture's credit or caption line: a short paragraph opening with the
+  label of a picture ("Foto:", "Titelbild:", "Crédits photos :", "Abbildung
+  4:"), in the languages of the pages seen.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from archiver.extraction.generic.tree import Element
+
+__all__ = ["drop_boilerplate"]
+
+_RANKS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_LOWEST = 7
+_BOLD = frozenset({"strong", "b"})
+_CREDIT = re.compile(
+    r"^\W{0,3}(?:(?:titel|beitrags|header|vorschau)?bild(?:er|quelle|nachweis)?|fotos?(?:nachweis)?"
+    r"|photos?|cr[ée]dits?(?: photos?)?|image(?:s| credit)?|picture|abbildung \d+|abb\. ?\d+"
+    r"|fig(?:ure|\.)? ?\d+)\s*:",
+    re.IGNORECASE,
+)
+_CREDIT_MAX = 160
+"""A credit line is short: a paragraph opening "Bild:" that goes on is prose."""
+_MAX_LABEL = 80
+"""A heading longer than this, or ending a sentence, is a deck or a quote: text."""
+_MAX_WORK = 20_000
+"""Elements walked: a body larger than this keeps its headings."""
+
+
+def _has_text(text: str | None) -> bool:
+    return bool(text and text.strip())
+
+
+def _outline(body: Element) -> list[tuple[Element | None, int]]:
+    """The body's text in order: ``(heading, rank)`` for a heading, ``(None, 0)``
+    for any other text."""
+    items: list[tuple[Element | None, int]] = []
+    walker = etree.iterwalk(body, events=("start", "end"))
+    for count, (event, node) in enumerate(walker):
+        if count > _MAX_WORK:
+            return []
+        tag = node.tag
+        if event == "end":
+            if node is not body and _has_text(node.tail):
+                items.append((None, 0))
+            continue
+        if not isinstance(tag, str):
+            continue
+        rank = _RANKS.get(tag)
+        if rank is not None and node is not body:
+            text = "".join(node.itertext()).strip()
+            if len(text) > _MAX_LABEL or text.endswith("."):
+                items.append((None, 0))  # a sentence (a deck, a pull quote): text
+            elif text:
+                items.append((node, rank))
+            walker.skip_subtree()  # its end event still comes, with its tail
+            continue
+        if tag == "p" and node is not body:
+            rank = _pseudo_heading(node)
+            if rank:
+                items.append((node, rank))
+                walker.skip_subtree()
+                continue
+        if _has_text(node.text):
+            items.append((None, 0))
+    return items
+
+
+def _pseudo_heading(node: Element) -> int:
+    """``_LOWEST`` for a paragraph that reads as a label: all in bold, or
+    short and ending in a colon; 0 for any other."""
+    text = "".join(node.itertext()).strip()
+    if not text or len(text) > _MAX_LABEL:
+        return 0
+    if text.endswith(":"):
+        return _LOWEST  # "Lesen Sie auch:", dropped only at the end of the body
+    children = [child for child in node if isinstance(child.tag, str)]
+    if (
+        len(children) == 1
+        and children[0].tag in _BOLD
+        and not _has_text(node.text)
+        and not _has_text(children[0].tail)
+        and not text.endswith((".", "?", "!"))
+    ):
+        return _LOWEST
+    return 0
+
+
+def _remove(node: Element) -> None:
+    parent = node.getparent()
+    if parent is None:
+        return
+    if node.tail:
+        previous = node.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + node.tail
+        else:
+            parent.text = (parent.text or "") + node.tail
+    parent.remove(node)
+
+
+def drop_boilerplate(body: Element) -> Element:
+    """``body`` without headings that introduce nothing (changed in place)."""
+    items = _outline(body) if next(body.iter(*_RANKS, "p"), None) is not None else []
+    doomed: list[Element] = []
+    following: int | None = None  # the rank of the next heading, None at the end
+    seen_text = False
+    following_at: Element | None = None
+    for heading, rank in reversed(items):
+        if heading is None:
+            seen_text = True
+            continue
+        if not seen_text and (
+            following is None
+            or (
+                following <= rank
+                and rank < _LOWEST
+                and following_at is not None
+                and following_at.getparent() is heading.getparent()
+            )
+        ):
+            doomed.append(heading)
+            # What this heading introduced is nothing: the one before it
+            # introduces what comes after it.
+            continue
+        if rank == _LOWEST:
+            seen_text = True  # kept, a label in bold is text to the headings above it
+            continue
+        following, following_at, seen_text = rank, heading, False
+    for heading in doomed:
+        _remove(heading)
+    for paragraph in list(body.iter("p")):
+        text = "".join(paragraph.itertext()).strip()
+        if len(text) <= _CREDIT_MAX and _CREDIT.match(text):
+            _remove(paragraph)
+    return body
