@@ -1,24 +1,26 @@
 """The crawl benchmarks, in one run: ``python -m bench.run`` (``--full`` adds N=100,000).
 
-For each size N (1,000 and 10,000 by default) a generated site of N
+For each size N (2,000 and 10,000 by default) a generated site of N
 articles (``bench.sitegen``) is served by ``bench.server`` in its own
-process, and measured:
+process, and measured, each command as its own process (wall time, CPU time
+of the process and its children, peak RSS of the largest process from
+``wait4`` and of all processes together from psutil samples):
 
-- the bare Scrapy spider (``bench.bare_spider``) fetching the same pages;
-- ``archiver tag`` archiving them into a new archive (the exact command
-  printed in the report), each as its own process: wall time, CPU time, peak
-  RSS (kernel high-water mark from ``wait4``, and psutil samples);
+- the bare Scrapy spider (``bench.bare_spider``) fetching the same pages and
+  ``archiver tag`` archiving them into a new archive, in turn, ``--repeat``
+  pairs: the ratio of articles/s is the median of the pairs';
+- a reference run: the same crawl in one process (``ARCHIVER_WORKERS=0``),
+  or with the code of ``--reference DIR`` (a checkout of another commit);
+  its posts and ledger must equal the archiver's (the fetch time left out);
 - the same ``archiver tag`` again over that archive and the unchanged site
   (incremental: time, articles requested).
 
 Then extraction on one core (``bench.extraction``: archiver vs trafilatura
-vs newspaper4k, per-stage costs, a pool of 2 processes). The crawl
-variants of earlier runs (prototypes of the continuation fix, a writer
-thread, extraction in worker processes) became ``archiver.workers`` and
-``archiver.archive.writer``; ``--from-json`` still prints their old tables.
+vs newspaper4k, per-stage costs, a pool of 2 processes).
 
-Tables are printed as Markdown; ``--write-benchmarks`` also puts them in
-the ``## Crawl benchmarks`` section of BENCHMARKS.md (only that section).
+Tables are printed as Markdown (``bench.crawl_tables``), the targets of
+issue 13 first; ``--write-benchmarks`` also puts them in the ``## Crawl
+benchmarks`` section of BENCHMARKS.md (only that section).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from bench.crawl_tables import summary, tables
 
 __all__ = ["main", "measure"]
 
@@ -73,15 +77,20 @@ class Measured:
     sampled_rss_mb: float
     main_cpu_s: float = 0.0
     """CPU seconds of the process itself, without its children (psutil, last sample)."""
+    tree_rss_mb: float = 0.0
+    """Peak of the RSS of the process and all its children together (psutil samples)."""
     log: str = ""
 
 
-def measure(command: list[str], log: Path, timeout: float | None = None) -> Measured:
+def measure(
+    command: list[str], log: Path, timeout: float | None = None, env: Any = None
+) -> Measured:
     """Run ``command`` (output to ``log``); peak RSS from ``wait4`` and psutil samples."""
     with log.open("wb") as out:
         started = time.monotonic()
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
         sampled = [0]
+        tree = [0]
         own_cpu = [0.0]
         stop = threading.Event()
 
@@ -91,7 +100,12 @@ def measure(command: list[str], log: Path, timeout: float | None = None) -> Meas
 
                 handle = psutil.Process(proc.pid)
                 while not stop.is_set():
-                    sampled[0] = max(sampled[0], handle.memory_info().rss)
+                    rss = handle.memory_info().rss
+                    sampled[0] = max(sampled[0], rss)
+                    for child in handle.children(recursive=True):
+                        with contextlib.suppress(psutil.Error):
+                            rss += child.memory_info().rss
+                    tree[0] = max(tree[0], rss)
                     times = handle.cpu_times()
                     own_cpu[0] = times.user + times.system
                     stop.wait(0.2)
@@ -118,6 +132,7 @@ def measure(command: list[str], log: Path, timeout: float | None = None) -> Meas
         peak_rss_mb=round(usage.ru_maxrss / 1024, 1),  # KiB on Linux
         sampled_rss_mb=round(sampled[0] / 2**20, 1),
         main_cpu_s=round(own_cpu[0], 3),
+        tree_rss_mb=round(tree[0] / 2**20, 1),
         log=str(log),
     )
 
@@ -161,6 +176,10 @@ class SizeResult:
     bare: dict[str, Any] = field(default_factory=dict)
     archive: dict[str, Any] = field(default_factory=dict)
     again: dict[str, Any] = field(default_factory=dict)
+    pairs: list[dict[str, Any]] = field(default_factory=list)
+    """Each alternated pair: the bare spider's and the archiver's run."""
+    reference: dict[str, Any] = field(default_factory=dict)
+    """The run the archive is compared with, and whether posts and ledger are equal."""
 
 
 def _report(path: Path) -> dict[str, Any]:
@@ -198,13 +217,17 @@ def _posts(root: Path) -> int:
 
 
 def _digest(root: Path) -> str:
-    """A hash of every post (path and bytes) and the ledger's rows: equal archives, equal hash."""
+    """A hash of every post (path and bytes, the fetch time left out) and the
+    ledger's rows: archives of the same pages, equal hash."""
     import hashlib
+    import re
 
+    fetched = re.compile(rb"(?m)^\s*fetched_at: .*$")
     digest = hashlib.sha256()
     posts = root / "source" / "_posts"
     for path in sorted(posts.rglob("*.md")) if posts.is_dir() else []:
-        digest.update(path.relative_to(posts).as_posix().encode() + b"\0" + path.read_bytes())
+        text = fetched.sub(b"", path.read_bytes())
+        digest.update(path.relative_to(posts).as_posix().encode() + b"\0" + text)
     ledger = root / ".archiver" / "ledger.sqlite"
     if ledger.exists():
         with sqlite3.connect(ledger) as db:
@@ -223,40 +246,57 @@ def _du_mb(root: Path) -> float:
     return round(total / 2**20, 1)
 
 
+def _archive_run(
+    command: list[str], archive: Path, report: Path, log: Path, server: Server, env: Any = None
+) -> dict[str, Any]:
+    done = measure(command, log, env=env)
+    return {
+        "run": done.__dict__,
+        "report": _report(report),
+        "server": server.stats(),
+        "posts": _posts(archive),
+    }
+
+
 def run_size(n: int, args: argparse.Namespace, work: Path, say: Any) -> SizeResult:
+    """N articles: bare spider and archiver alternated ``--repeat`` times, the
+    reference run and the identical-output check, then the incremental re-run."""
     result = SizeResult(n)
     server = Server(n, args.seed)
+    archive = work / f"archive-{n}"
     try:
         start = f"{server.url}/tag/keji.htm"
         server.stats()
-        say(f"N={n}: bare Scrapy spider ...")
-        report = work / f"bare-{n}.json"
-        bare = measure(
-            [PY, "-m", "bench.bare_spider", start, "--report", str(report), *SETTINGS],
-            work / f"bare-{n}.log",
-        )
-        result.bare = {"run": bare.__dict__, "report": _report(report), "server": server.stats()}
-        archive = work / f"archive-{n}"
-        shutil.rmtree(archive, ignore_errors=True)
-        for key, label in (("archive", "archiver, new archive"), ("again", "archiver, re-run")):
-            say(f"N={n}: {label} ...")
-            report = work / f"{key}-{n}.json"
+        for turn in range(1, args.repeat + 1):
+            say(f"N={n}: pair {turn}/{args.repeat}: bare Scrapy spider ...")
+            report = work / f"bare-{n}.json"
+            bare = measure(
+                [PY, "-m", "bench.bare_spider", start, "--report", str(report), *SETTINGS],
+                work / f"bare-{n}-{turn}.log",
+            )
+            bare_data = {"run": bare.__dict__, "report": _report(report), "server": server.stats()}
+            say(f"N={n}: pair {turn}/{args.repeat}: archiver, new archive ...")
+            shutil.rmtree(archive, ignore_errors=True)
+            report = work / f"archive-{n}.json"
             command = archiver_command(start, archive, report)
-            done = measure(command, work / f"{key}-{n}.log")
-            data = {
-                "run": done.__dict__,
-                "report": _report(report),
-                "server": server.stats(),
-                "posts": _posts(archive),
-            }
-            if key == "archive":
-                data["archive_mb"] = _du_mb(archive)
-                data["ledger_mb"] = round(
-                    sum(p.stat().st_size for p in (archive / ".archiver").glob("ledger.sqlite*"))
-                    / 2**20,
-                    1,
-                )
-            setattr(result, key, data)
+            data = _archive_run(command, archive, report, work / f"archive-{n}-{turn}.log", server)
+            result.pairs.append({"bare": bare_data, "archive": data})
+        result.bare = _median_run([p["bare"] for p in result.pairs])
+        result.archive = _median_run([p["archive"] for p in result.pairs])
+        result.archive["archive_mb"] = _du_mb(archive)
+        result.archive["ledger_mb"] = round(
+            sum(p.stat().st_size for p in (archive / ".archiver").glob("ledger.sqlite*")) / 2**20,
+            1,
+        )
+        result.archive["digest"] = _digest(archive)
+        result.reference = _reference(n, args, work, server, start, say)
+        result.reference["same"] = result.reference.get("digest") == result.archive["digest"]
+        say(f"N={n}: archiver, re-run ...")
+        report = work / f"again-{n}.json"
+        result.again = _archive_run(
+            archiver_command(start, archive, report), archive, report, work / f"again-{n}.log",
+            server,
+        )  # fmt: skip
         if not args.keep:
             shutil.rmtree(archive, ignore_errors=True)
     finally:
@@ -264,192 +304,34 @@ def run_size(n: int, args: argparse.Namespace, work: Path, say: Any) -> SizeResu
     return result
 
 
-def _rate(count: float, seconds: float) -> float:
-    return count / seconds if seconds else 0.0
-
-
-def _table(head: list[str], rows: list[list[Any]]) -> str:
-    def cell(value: Any) -> str:
-        if isinstance(value, float):
-            return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
-        if isinstance(value, int):
-            return f"{value:,}"
-        return str(value)
-
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def _ok(flag: bool) -> str:
-    return "met" if flag else "**missed**"
-
-
-def _ms(seconds: float, count: int) -> float:
-    return seconds / count * 1000 if count else 0.0
-
-
-def tables(results: dict[str, Any]) -> str:
-    out: list[str] = []
-    sizes: list[dict[str, Any]] = results["sizes"]
-
-    rows = []
-    for size in sizes:
-        bare_run, arch_run = size["bare"]["run"], size["archive"]["run"]
-        written = size["archive"]["report"].get("articles_written", 0)
-        bare_articles = size["bare"]["report"].get("articles", 0)
-        bare_rate = _rate(bare_articles, bare_run["wall_s"])
-        arch_rate = _rate(written, arch_run["wall_s"])
-        ratio = arch_rate / bare_rate if bare_rate else 0.0
-        bare_cpu = _ms(bare_run["cpu_s"], bare_articles)
-        arch_cpu = _ms(arch_run["cpu_s"], written)
-        rows.append([
-            size["n"], f"{bare_run['wall_s']:.1f}", bare_rate, bare_cpu,
-            f"{written:,}", f"{arch_run['wall_s']:.1f}", arch_rate, arch_cpu,
-            f"**{ratio:.2f}**", _ok(ratio >= 0.65),
-            f"{bare_cpu / arch_cpu:.2f}" if arch_cpu else "",
-        ])  # fmt: skip
-    out.append("### End to end: `archiver tag` vs a bare Scrapy spider\n")
-    out.append(_table([
-        "N", "bare: wall s", "bare: articles/s", "bare: CPU ms/article", "archiver: written",
-        "archiver: wall s", "archiver: articles/s", "archiver: CPU ms/article",
-        "ratio (articles/s)", "target ≥ 0.65", "ratio of CPU per article",
-    ], rows))  # fmt: skip
-    out.append(
-        "\nWall time of each process, start to exit (Python and Scrapy start-up, opening the "
-        "ledger and the report included). CPU ms/article: user + system time of the crawl "
-        "process per article; their ratio (bare ÷ archiver) is what the articles/s ratio would "
-        "be if both ran alone on one core without waiting, and barely moves with the load of "
-        "the machine."
-    )
-
-    ext = results.get("extraction") or {}
-    tools = ext.get("tools", {})
-    if tools:
-        ours = tools.get("archiver", {}).get("pages_per_s", 0)
-        labels = ext.get("labels", {})
-        rows = []
-        for name, data in tools.items():
-            speedup = ours / data["pages_per_s"] if data["pages_per_s"] else 0.0
-            target = _ok(speedup >= 10) if name == "trafilatura" else ""
-            rows.append([
-                labels.get(name, name), data["ms_per_page"], data["pages_per_s"],
-                "" if name == "archiver" else f"{speedup:.1f}×", target,
-                f"{data['title_ok']:.0%}", f"{data['title_contains']:.0%}",
-            ])  # fmt: skip
-        kb = ext["page_kb"]
-        out.append(
-            f"\n### Extraction, one core ({tools['archiver']['pages']} article pages, "
-            f"{kb['min']}-{kb['max']} KB, mean {kb['mean']} KB; best of "
-            f"{tools['archiver']['passes']} passes)\n"
-        )
-        out.append(_table([
-            "tool", "ms/page", "pages/s", "archiver is … faster", "target ≥ 10× trafilatura",
-            "title exact", "title in tool's title",
-        ], rows))  # fmt: skip
-        stages = ext.get("stages_ms", {})
-        if stages:
-            total = sum(v for k, v in stages.items() if not k.startswith("  "))
-            out.append("\nWhat the spider runs per article page (ms, one core, same pages):\n")
-            out.append(_table(
-                ["stage", "ms/page", "share"],
-                [[k.strip() if not k.startswith("  ") else f"↳ {k.strip()}", v,
-                  f"{v / total:.0%}"] for k, v in stages.items()] + [["total", total, "100%"]],
-            ))  # fmt: skip
-        pool = ext.get("pool")
-        if pool:
-            out.append(
-                f"\nExtract + render on a pool of {pool['workers']} processes: "
-                f"{pool['pages_per_s']:.1f} pages/s ({pool['pages_per_s'] / ours:.2f}× one core)."
-            )
-
-    rows = []
-    base = next((s for s in sizes if s["n"] == 10_000), sizes[-1])
-    base_rss = base["archive"]["run"]["peak_rss_mb"]
-    for size in sizes:
-        run, data = size["archive"]["run"], size["archive"]
-        written = data["report"].get("articles_written", 0)
-        rows.append([
-            size["n"], _rate(written, run["wall_s"]), _ms(run["cpu_s"], written),
-            run["peak_rss_mb"], run["sampled_rss_mb"], f"{run['peak_rss_mb'] / base_rss:.2f}",
-            size["bare"]["run"]["peak_rss_mb"], data.get("posts", 0), data.get("ledger_mb", 0.0),
-            data.get("archive_mb", 0.0),
-        ])  # fmt: skip
-    out.append("\n### Scale: memory and throughput against N (archive and ledger included)\n")
-    out.append(_table([
-        "N", "archiver articles/s", "CPU ms/article", "peak RSS MB (wait4)",
-        "peak RSS MB (psutil samples)", f"÷ N={base['n']:,}", "bare spider peak RSS MB",
-        "posts in ledger", "ledger MB", "archive on disk MB",
-    ], rows))  # fmt: skip
-    big = [s for s in sizes if s["n"] > base["n"]]
-    if big:
-        peak = big[-1]["archive"]["run"]["peak_rss_mb"]
-        out.append(
-            f"\nTarget: N={big[-1]['n']:,} within 1.3× of N={base['n']:,} and under 300 MB: "
-            f"{peak / base_rss:.2f}×, {peak:.0f} MB: {_ok(peak / base_rss <= 1.3 and peak < 300)}."
-        )
+def _reference(
+    n: int, args: argparse.Namespace, work: Path, server: Server, start: str, say: Any
+) -> dict[str, Any]:
+    """The archive the same crawl makes in one process (``ARCHIVER_WORKERS=0``:
+    no worker processes), or with the code of ``--reference`` (a checkout)."""
+    root = work / f"reference-{n}"
+    shutil.rmtree(root, ignore_errors=True)
+    report = work / f"reference-{n}.json"
+    env = None
+    if args.reference:
+        label = f"the code in {args.reference}"
+        command = archiver_command(start, root, report)
+        env = {**os.environ, "PYTHONPATH": str(Path(args.reference).resolve())}
     else:
-        out.append("\nN=100,000 runs with `--full`.")
+        label = "one process (ARCHIVER_WORKERS=0)"
+        command = archiver_command(start, root, report, ["-s", "ARCHIVER_WORKERS=0"])
+    say(f"N={n}: reference run, {label} ...")
+    data = _archive_run(command, root, report, work / f"reference-{n}.log", server, env=env)
+    data["label"] = label
+    data["digest"] = _digest(root)
+    shutil.rmtree(root, ignore_errors=True)
+    return data
 
-    rows = []
-    for size in sizes:
-        run, report = size["again"]["run"], size["again"]["report"]
-        requested = report.get("articles_requested", -1)
-        rows.append([
-            size["n"], f"{run['wall_s']:.2f}", report.get("elapsed_s", 0.0), requested,
-            report.get("articles_known", 0), report.get("pages_fetched", 0),
-            size["again"]["server"].get("article", 0), run["peak_rss_mb"], _ok(requested == 0),
-        ])  # fmt: skip
-    out.append("\n### Incremental: the same command again, archive of N posts, site unchanged\n")
-    out.append(_table([
-        "N", "wall s", "crawl s (report)", "articles_requested", "articles_known",
-        "listing pages fetched", "article requests at the server", "peak RSS MB",
-        "target: 0 requested",
-    ], rows))  # fmt: skip
 
-    variants = results.get("variants") or []
-    if variants:
-        first = variants[0]
-        base_rate = _rate(first["written"], first["run"]["wall_s"])
-        bare = next((s for s in sizes if s["n"] == results["variants_n"]), None)
-        bare_rate = (
-            _rate(bare["bare"]["report"].get("articles", 0), bare["bare"]["run"]["wall_s"])
-            if bare else 0.0
-        )  # fmt: skip
-        rows = []
-        for row in variants:
-            run, written = row["run"], row["written"]
-            rate = _rate(written, run["wall_s"])
-            total = _ms(run["cpu_s"], written)
-            main = _ms(run.get("main_cpu_s") or run["cpu_s"], written)
-            # A CPU-bound ceiling on an idle machine: one core for the crawl, one for the worker.
-            ceiling = 1000 / max(main, total - main) if row.get("offload") else 1000 / total
-            same = "yes" if row.get("digest") == first.get("digest") else "**no**"
-            rows.append([
-                row["label"], written, rate, f"{rate / base_rate:.2f}×",
-                f"{rate / bare_rate:.2f}" if bare_rate else "", total, main, ceiling,
-                run["peak_rss_mb"], same,
-            ])  # fmt: skip
-        out.append(
-            f"\n### Where the time goes, and the second core (N={results['variants_n']:,}; "
-            "prototypes in `bench/variants.py`, settings with `-s`)\n"
-        )
-        out.append(_table([
-            "crawl", "written", "articles/s", "vs as is", "vs bare spider", "CPU ms/article",
-            "of which crawl process", "CPU-bound ceiling, articles/s", "peak RSS MB (crawl)",
-            "same posts and ledger",
-        ], rows))  # fmt: skip
-        out.append(
-            "\nCPU-bound ceiling: 1000 ÷ CPU ms per article, or with a worker process "
-            "1000 ÷ the larger of the crawl process's and the worker's share: what the run "
-            "would reach with its cores to itself (the server takes ~0.3 ms a page). vs bare "
-            "spider: against the bare spider's run at the same N (start-up weighs on both at "
-            "1,000). Variants (`bench/variants.py`): fastcont, `continuation_urls` with an early "
-            "return and one XPath; fastlist, listing links prefiltered; writer, post files "
-            "written by a thread; offload, extraction in a worker process. Same posts "
-            "and ledger: every post file (path and bytes) and ledger row equal to the as-is run's."
-        )
-    return "\n".join(out) + "\n"
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median wall time (its report and figures kept whole)."""
+    ordered = sorted(runs, key=lambda r: r["run"]["wall_s"])
+    return dict(ordered[(len(ordered) - 1) // 2])
 
 
 def machine() -> dict[str, Any]:
@@ -478,46 +360,6 @@ def machine() -> dict[str, Any]:
         "memory_gb": round(mem, 1),
         "versions": versions,
     }
-
-
-def summary(results: dict[str, Any]) -> str:
-    """One line per target of issue 7, from the tables' figures."""
-    sizes = results["sizes"]
-    lines = []
-
-    def rate(size: dict[str, Any], key: str) -> float:
-        count = size[key]["report"].get("articles" if key == "bare" else "articles_written", 0)
-        return _rate(count, size[key]["run"]["wall_s"])
-
-    ratios = [rate(s, "archive") / rate(s, "bare") for s in sizes if rate(s, "bare")]
-    if ratios:
-        ns = ", ".join(f"{size['n']:,}" for size in sizes)
-        lines.append(
-            f"- end to end ≥ 0.65 of the bare spider: {', '.join(f'{r:.2f}' for r in ratios)} "
-            f"(N = {ns}): {_ok(min(ratios) >= 0.65)}"
-        )
-    tools = (results.get("extraction") or {}).get("tools", {})
-    if "archiver" in tools and "trafilatura" in tools:
-        times = tools["archiver"]["pages_per_s"] / tools["trafilatura"]["pages_per_s"]
-        lines.append(f"- extraction ≥ 10× trafilatura: {times:.1f}×: {_ok(times >= 10)}")
-    base = next((s for s in sizes if s["n"] == 10_000), None)
-    big = next((s for s in sizes if s["n"] == 100_000), None)
-    if base and big:
-        peak, ref = big["archive"]["run"]["peak_rss_mb"], base["archive"]["run"]["peak_rss_mb"]
-        lines.append(
-            f"- memory flat (100,000 within 1.3× of 10,000, < 300 MB): {peak:.0f} MB, "
-            f"{peak / ref:.2f}×: {_ok(peak / ref <= 1.3 and peak < 300)}"
-        )
-        fall = rate(big, "archive") / rate(base, "archive")
-        lines.append(
-            f"- throughput not falling: {rate(base, 'archive'):.1f} → {rate(big, 'archive'):.1f} "
-            f"articles/s ({fall - 1:+.0%}): {_ok(fall >= 0.95)} (5% margin for noise)"
-        )
-    requested = [s["again"]["report"].get("articles_requested", -1) for s in sizes]
-    lines.append(
-        f"- incremental re-run requests no article: {requested}: {_ok(set(requested) == {0})}"
-    )
-    return "Targets (issue 7):\n\n" + "\n".join(lines) + "\n"
 
 
 def _commit() -> str:
@@ -591,7 +433,15 @@ def write_section(path: Path, text: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="the crawl benchmarks, in one run")
     parser.add_argument("--full", action="store_true", help="add N=100,000")
-    parser.add_argument("--sizes", help="comma-separated N (default 1000,10000)")
+    parser.add_argument("--sizes", help="comma-separated N (default 2000,10000)")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="alternated pairs (bare, archiver) per N (default 3)"
+    )
+    parser.add_argument(
+        "--reference",
+        help="a checkout of another commit: its archive is the one compared (default: the "
+        "same code in one process, ARCHIVER_WORKERS=0)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--extract-pages", type=int, default=100)
     parser.add_argument(
@@ -620,7 +470,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.write_benchmarks:
             write_section(ROOT / "BENCHMARKS.md", text)
         return 0
-    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [1000, 10_000]
+    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [2000, 10_000]
     if args.full and 100_000 not in sizes:
         sizes.append(100_000)
     work = args.work or Path(

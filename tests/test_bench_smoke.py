@@ -70,8 +70,8 @@ def test_bench_run_at_n20_gives_real_figures(tmp_path: Path) -> None:
     from bench import run
 
     out = tmp_path / "results.json"
-    args = ["--sizes", "20", "--extract-pages", "3", "--extract-tools", "archiver",
-            "--no-variants", "--work", str(tmp_path / "work"), "--json", str(out)]  # fmt: skip
+    args = ["--sizes", "20", "--repeat", "2", "--extract-pages", "3", "--extract-tools",
+            "archiver", "--work", str(tmp_path / "work"), "--json", str(out)]  # fmt: skip
     assert run.main(args) == 0
     results = json.loads(out.read_text(encoding="utf-8"))
     size = results["sizes"][0]
@@ -88,6 +88,11 @@ def test_bench_run_at_n20_gives_real_figures(tmp_path: Path) -> None:
         assert measured["returncode"] == 0, Path(measured["log"]).read_text()
         assert measured["wall_s"] > 0 and measured["cpu_s"] > 0
         assert 30 < measured["peak_rss_mb"] < 1000
+    assert len(size["pairs"]) == 2
+    assert all(pair["archive"]["report"]["articles_written"] == 20 for pair in size["pairs"])
+    # The archive equals the one-process run's; the check would see a difference.
+    assert size["reference"]["same"] is True and size["reference"]["posts"] == 20
+    assert size["archive"]["run"]["tree_rss_mb"] >= size["archive"]["run"]["peak_rss_mb"] - 1
     again = size["again"]["report"]
     assert again["articles_requested"] == 0 and size["again"]["server"].get("article", 0) == 0
     tool = results["extraction"]["tools"]["archiver"]
@@ -97,3 +102,18 @@ def test_bench_run_at_n20_gives_real_figures(tmp_path: Path) -> None:
     assert text.startswith(run.SECTION) and "\n| 20 | " in text
     incremental = text.split("### Incremental")[1].split("\n| 20 | ")[1].split("\n")[0]
     assert incremental.endswith("| met |")
+    assert "- same posts and ledger as the reference run: [True]: met" in text
+
+
+def test_identical_output_check_ignores_only_the_fetch_time(tmp_path: Path) -> None:
+    from bench.run import _digest
+
+    def archive(name: str, fetched: str, body: str) -> Path:
+        post = tmp_path / name / "source" / "_posts" / "a" / "b.md"
+        post.parent.mkdir(parents=True)
+        post.write_text(f"---\ntitle: t\narchiver:\n  fetched_at: '{fetched}'\n---\n{body}\n")
+        return tmp_path / name
+
+    one = archive("one", "2026-01-01T00:00:00+00:00", "正文")
+    assert _digest(one) == _digest(archive("two", "2026-11-29T21:00:00+00:00", "正文"))
+    assert _digest(one) != _digest(archive("three", "2026-01-01T00:00:00+00:00", "正文。"))
