@@ -72,7 +72,7 @@ def tables(results: dict[str, Any]) -> str:
         written, fetched = _written(arch), bare["report"].get("articles", 0)
         main = arch_run.get("main_cpu_s") or 0.0
         ref = size.get("reference") or {}
-        same = {True: "yes", False: "**no**"}.get(ref.get("same"), "")
+        same = "" if "same" not in ref else ("yes" if ref["same"] else "**no**")
         r = ratio(size)
         rows.append([
             size["n"], len(size.get("pairs") or [1]), f"{bare_run['wall_s']:.1f}",
@@ -193,10 +193,11 @@ def summary(results: dict[str, Any]) -> str:
         f"{', '.join(f'{r:.2f}' for r in ratios)} (N = {ns}): "
         f"{_ok(bool(ratios) and min(ratios) >= RATIO_TARGET)}"
     )
-    same = [s.get("reference", {}).get("same") for s in sizes]
-    lines.append(
-        f"- same posts and ledger as the reference run: {same}: {_ok(all(same) and bool(same))}"
-    )
+    same = [s["reference"]["same"] for s in sizes if "same" in (s.get("reference") or {})]
+    if same:
+        lines.append(f"- same posts and ledger as the reference run: {same}: {_ok(all(same))}")
+    else:
+        lines.append("- same posts and ledger: not checked (--no-reference)")
     base = next((s for s in sizes if s["n"] == 10_000), None)
     big = next((s for s in sizes if s["n"] == 100_000), None)
     if base and big:

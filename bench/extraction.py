@@ -150,10 +150,8 @@ def time_tool(
 
 def make_page(body: bytes, url: str) -> Any:
     """The spider's first step (``archiver.extraction.make_page``, formerly ``extract``)."""
-    try:
-        from archiver.extraction import make_page as make
-    except ImportError:  # before the module was renamed
-        from archiver.extraction import make_page as make  # type: ignore[no-redef]
+    from archiver.extraction import make_page as make
+
     return make(body, url, headers=HEADERS)
 
 

@@ -289,8 +289,9 @@ def run_size(n: int, args: argparse.Namespace, work: Path, say: Any) -> SizeResu
             1,
         )
         result.archive["digest"] = _digest(archive)
-        result.reference = _reference(n, args, work, server, start, say)
-        result.reference["same"] = result.reference.get("digest") == result.archive["digest"]
+        if not args.no_reference:
+            result.reference = _reference(n, args, work, server, start, say)
+            result.reference["same"] = result.reference["digest"] == result.archive["digest"]
         say(f"N={n}: archiver, re-run ...")
         report = work / f"again-{n}.json"
         result.again = _archive_run(
@@ -452,6 +453,12 @@ def main(argv: list[str] | None = None) -> int:
         help="accepted for old command lines: the crawl variants (prototypes that issue 13 "
         "replaced with archiver.workers and the writer thread) are gone",
     )  # fmt: skip
+    parser.add_argument(
+        "--no-reference", action="store_true", help="skip the reference run (memory-only runs)"
+    )
+    parser.add_argument(
+        "--no-extraction", action="store_true", help="skip the one-core extraction comparison"
+    )
     parser.add_argument("--work", type=Path, help="working folder (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the archives made")
     parser.add_argument("--json", type=Path, help="write every figure to this file")
@@ -493,6 +500,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     for n in sizes:
         results["sizes"].append(run_size(n, args, work, say).__dict__)
+    if args.no_extraction:
+        return _finish(results, args, work, began, say)
     say("extraction, one core ...")
     ext_json = work / "extraction.json"
     done = measure(
@@ -517,6 +526,12 @@ def main(argv: list[str] | None = None) -> int:
         results["extraction"] = {**_report(ext_json), "labels": LABELS}
     else:
         say(f"extraction failed, see {done.log}")
+    return _finish(results, args, work, began, say)
+
+
+def _finish(
+    results: dict[str, Any], args: argparse.Namespace, work: Path, began: float, say: Any
+) -> int:
     results["load"]["after"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     results["total_s"] = round(time.monotonic() - began, 1)
     text = section(results)
