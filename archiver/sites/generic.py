@@ -45,6 +45,7 @@ from archiver.extraction.generic.listing import (
     page_number,
 )
 from archiver.extraction.generic.metadata import read_meta
+from archiver.extraction.generic.page_dates import article_markup, dating_scope
 from archiver.extraction.generic.page_text import (
     element_lines,
     last_lines,
@@ -165,6 +166,7 @@ class GenericSite(Site):
         now = page.fetched_at
 
         modified = extract_date_modified(ld, meta, tz=tz, now=now)
+        dating_block = dating_scope(common_block(choice.element, body.element), choice.element)
         published, in_place = extract_date_published(
             ld,
             meta,
@@ -175,6 +177,8 @@ class GenericSite(Site):
             page=lambda: text_of(root)[:_MAX_PAGE_TEXT],
             code=code_text,
             html=page.html,
+            scope=lambda: article_markup(page.html, tree.find("head"), dating_block),
+            scoped_text=lambda: text_of(dating_block)[:_MAX_PAGE_TEXT],
             url=url,
             modified=modified,
             tz=tz,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from archiver.extraction.generic.authors import BYLINE_NAMES as _BYLINE_NAMES
 from archiver.extraction.generic.names import NEGATIVE_NAMES, POSITIVE_NAMES, is_marked_body
+from archiver.extraction.generic.regions import Placement, placement_factor
 from archiver.extraction.generic.tree import Element, text_of
 
 __all__ = ["NOT_BODY_TAGS", "BodyChoice", "Scan", "find_body", "scan_page", "text_stats"]
@@ -52,33 +53,10 @@ NOT_BODY_TAGS = frozenset(
         "label",
     }
 )
-_INLINE = frozenset(
-    {
-        "a",
-        "span",
-        "strong",
-        "b",
-        "em",
-        "i",
-        "u",
-        "font",
-        "small",
-        "big",
-        "sup",
-        "sub",
-        "code",
-        "mark",
-        "abbr",
-        "cite",
-        "q",
-        "s",
-        "strike",
-        "time",
-        "label",
-        "img",
-        "br",
-    }
+_INLINE_TAGS = (
+    "a span strong b em i u font small big sup sub code mark abbr cite q s strike time label img br"
 )
+_INLINE = frozenset(_INLINE_TAGS.split())
 _NOT_CONTAINERS = frozenset(
     {"a", "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "tr", "pre"}
 )
@@ -150,6 +128,8 @@ class Scan:
     """Elements marked up as a byline (rel=author, itemprop=author, class author...)."""
     junk: dict[Element, bool] = field(default_factory=dict)
     """Which blocks are named like junk (comments, sidebars...), as found so far."""
+    size: int = 0
+    """Elements visited."""
 
 
 def _add(
@@ -203,7 +183,7 @@ def scan_page(root: Element) -> Scan:
     headings: list[Element] = []
     marked: list[Element] = []
     bylines: list[Element] = []
-    links = 0
+    links = visited = 0
     for visited, element in enumerate(root.iter()):
         if visited > MAX_ELEMENTS:
             break
@@ -249,7 +229,7 @@ def scan_page(root: Element) -> Scan:
         if tail and len(tail) >= 10:
             _add(scores, element.getparent(), tail, own)
     bylines = bylines[:_MAX_BYLINES]
-    return Scan(scores, headings, links, own, marked, bylines)
+    return Scan(scores, headings, links, own, marked, bylines, size=visited + 1)
 
 
 def _ancestors(element: Element, levels: int) -> list[Element]:
@@ -292,6 +272,7 @@ def find_body(scan: Scan, headline: Element | None = None) -> BodyChoice | None:
         return None
     ranked = sorted(scan.scores.items(), key=lambda item: item[1], reverse=True)
     near = set(_ancestors(headline, _NEAR_LEVELS)) if headline is not None else set()
+    where = Placement(headline, scan.size)
     best: BodyChoice | None = None
     for element, raw in ranked[:_TOP_CANDIDATES]:
         if element.tag in NOT_BODY_TAGS:
@@ -307,6 +288,8 @@ def find_body(scan: Scan, headline: Element | None = None) -> BodyChoice | None:
             final *= _NEAR_BONUS
         if _in_overlay(element):
             final *= _OVERLAY_FACTOR
+        if final > 0 and (best is None or final > best.score):
+            final *= placement_factor(element, where)
         if best is None or final > best.score:
             best = BodyChoice(element, total - linked, density, final)
     return best

@@ -100,6 +100,8 @@ def extract_date_published(
     page: Callable[[], str],
     code: str = "",
     html: str = "",
+    scope: Callable[[], str] | None = None,
+    scoped_text: Callable[[], str] | None = None,
     url: str = "",
     modified: DateFound | None,
     tz: tzinfo,
@@ -109,16 +111,19 @@ def extract_date_published(
 
     Meta tags, JSON-LD, ``<time>`` (not in comments or sidebars) — unless the
     URL carries another day (``/2017/7/12/``: the structured date is a
-    republication's) — then the text around the headline (``after``, up to
+    republication's, or, a day off, the same moment in UTC: the URL's day is
+    the site's own) — then the text around the headline (``after``, up to
     the body, and ``before``), then a date labelled as the publication's
     (发布日期：..., Published:) anywhere in ``page()`` (the page's text without
-    scripts, made only when needed) or named so in a script's data (``code``: "publishDate": "..."),
-    then the URL's date, then htmldate's search of the markup (``html``),
-    then any labelled date. Never the modification date ``modified``, never
-    a date more than a day after ``now`` (the fetch time), never a month-day
-    without a year (the fetch's year is a guess). The second value is False
-    for a date found only where listings have dates too, and True for a page
-    that only says when it was updated.
+    scripts, made only when needed) or named so in a script's data
+    (``code``: "publishDate": "..."), then the URL's date, then htmldate's
+    search of the markup (``scope()``: the article's block and the page's
+    head, else ``html``), then any labelled date ("Datum:") in the article's
+    block (``scoped_text()``, else the page). Never the modification date
+    ``modified``, never a date more than a day after ``now`` (the fetch
+    time), never a month-day without a year (the fetch's year is a guess).
+    The second value is False for a date found only where listings have
+    dates too, and True for a page that only says when it was updated.
     """
     latest = now + timedelta(days=1) if now is not None else None
     in_url = url_day(url, latest.date() if latest is not None else None)
@@ -134,7 +139,7 @@ def extract_date_published(
     if found is None:
         found = _from_values(_time_stamps(tree), "selector", tz, now)
     if found is not None:
-        if in_url is not None and abs((found.value.date() - in_url).days) > 1:
+        if in_url is not None and found.value.date() != in_url:
             return _day(in_url, in_url.isoformat(), "url", tz), True
         if len(found.raw) <= 10:
             # A date without a time (people.cn's publishdate): the byline may
@@ -161,11 +166,13 @@ def extract_date_published(
         return found, True
     if in_url is not None:
         return _day(in_url, in_url.isoformat(), "url", tz), True
-    day = htmldate_day(html, url, latest) if html else None
+    markup = scope() if scope is not None else html
+    day = htmldate_day(markup, url, latest) if markup else None
     if day is not None and not (modified is not None and modified.value.date() == day):
         # (htmldate falls back on the update's date: that is never the answer.)
         return _day(day, day.isoformat(), "selector", tz), modified is not None
-    found = _labelled(_DATE_LABEL, text, tz, now)
+    # A bare "Date:" label anywhere is weak: only the article's block's.
+    found = _labelled(_DATE_LABEL, scoped_text() if scoped_text is not None else text, tz, now)
     return found, modified is not None
 
 
