@@ -56,6 +56,8 @@ SETTINGS = [
     "CONCURRENT_REQUESTS=32",
     "-s",
     "CONCURRENT_REQUESTS_PER_DOMAIN=32",
+    "-s",
+    "ARCHIVER_MAX_PAGES=0",  # every listing page: N = 100,000 is 5,000 of them
 ]
 SECTION = "## Crawl benchmarks"
 FINDINGS = ROOT / "bench" / "findings.md"
