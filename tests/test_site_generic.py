@@ -769,3 +769,30 @@ def test_a_long_article_in_sections_is_one_body() -> None:
     article = extract(_western(body=sections))
     assert all(f"Paragraph of part {n}" in article.body_html for n in range(1, 5))
     assert "Troll" not in article.body_html
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Veröffentlichung: <a href='/music/'>04.02.2022</a>", "2022-02-04"),
+        ("Date de publication : 4 février 2022", "2022-02-04"),
+        # The noun in a sentence is no label: the event's date is not the page's.
+        ("Die Veröffentlichung am 04.02.2022 wurde verschoben.", None),
+    ],
+)
+def test_publication_nouns_label_a_date_only_with_their_colon(
+    line: str, expected: str | None
+) -> None:
+    import archiver
+
+    prose = "".join(
+        f"<p>Dies ist der {i}. Absatz des Artikels, mit genug Text, um ein Artikel zu sein.</p>"
+        for i in range(12)
+    )
+    html = (
+        "<html><head><title>Ein Album</title></head><body><h1>Ein Album</h1>"
+        f"<div class='content'>{prose}</div><div class='zeile'>{line}</div></body></html>"
+    )
+    article = archiver.extract(html.encode(), "https://example.org/music/album")
+    found = article.date_published.date().isoformat() if article.date_published else None
+    assert found == expected

@@ -61,8 +61,11 @@ MODIFIED_META = (
 # A label before a date in running text: the page says which date it is.
 # Lower case: searched in the lowered page (five times faster than IGNORECASE).
 _PUBLISHED_LABEL = re.compile(
-    r"(?:发布时间|发表时间|发布日期|发表日期|发布于|发表于|published|posted|veröffentlicht|erschienen"
-    r"|publié|publicado|pubblicato)\s*(?:on|am|le|el|il)?\s*[:：]?\s*"
+    r"(?:(?:发布时间|发表时间|发布日期|发表日期|发布于|发表于|published|posted|veröffentlicht"
+    r"|erschienen|publié|publicado|pubblicato)\s*(?:on|am|le|el|il)?\s*[:：]?"
+    # The nouns ("Veröffentlichung: 04.02.2022") only as a label, with its colon.
+    r"|(?:veröffentlichung(?:sdatum)?|erscheinungsdatum|publication(?: date)?|publicación"
+    r"|pubblicazione|publicatiedatum)\s*[:：])\s*"
 )
 _DATE_LABEL = re.compile(
     r"(?:(?<!更新)(?<!修改)时间|(?<!更新)日期|(?<!update )date|datum)\s*[:：]?\s*"
