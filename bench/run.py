@@ -407,7 +407,7 @@ def section(results: dict[str, Any]) -> str:
         summary(results),
         tables(results),
         *([FINDINGS.read_text(encoding="utf-8").strip(), ""] if FINDINGS.exists() else []),
-        "Reproduce: `pip install -e '.[test,bench]'` then `python -m bench.run` (N = 1,000 and "
+        "Reproduce: `pip install -e '.[test,bench]'` then `python -m bench.run` (N = 2,000 and "
         "10,000), `python -m bench.run --full` (adds N = 100,000); `--write-benchmarks` "
         "rewrites this section, `--json FILE` keeps every figure.",
     ]
