@@ -134,7 +134,8 @@ def measure(
         peak_rss_mb=round(usage.ru_maxrss / 1024, 1),  # KiB on Linux
         sampled_rss_mb=round(sampled[0] / 2**20, 1),
         main_cpu_s=round(own_cpu[0], 3),
-        tree_rss_mb=round(tree[0] / 2**20, 1),
+        # Samples can miss a short peak: never below the largest process's high-water mark.
+        tree_rss_mb=round(max(tree[0] / 2**20, usage.ru_maxrss / 1024), 1),
         log=str(log),
     )
 

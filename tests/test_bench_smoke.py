@@ -92,7 +92,9 @@ def test_bench_run_at_n20_gives_real_figures(tmp_path: Path) -> None:
     assert all(pair["archive"]["report"]["articles_written"] == 20 for pair in size["pairs"])
     # The archive equals the one-process run's; the check would see a difference.
     assert size["reference"]["same"] is True and size["reference"]["posts"] == 20
-    assert size["archive"]["run"]["tree_rss_mb"] >= size["archive"]["run"]["peak_rss_mb"] - 1
+    # All processes together: the crawl process and at least its extraction worker.
+    run_figures = size["archive"]["run"]
+    assert run_figures["tree_rss_mb"] >= run_figures["peak_rss_mb"]
     again = size["again"]["report"]
     assert again["articles_requested"] == 0 and size["again"]["server"].get("article", 0) == 0
     tool = results["extraction"]["tools"]["archiver"]
