@@ -9,6 +9,9 @@ junk blocks are gone, judged by its place in the text rather than its name.
 - A picture's credit or caption line: a short paragraph opening with the
   label of a picture ("Foto:", "Titelbild:", "Crédits photos :", "Abbildung
   4:"), in the languages of the pages seen.
+- A post's taxonomy printed as a line of the text: "Themen: A B",
+  "Tags: x, y", "Category : News", "Schlagwörter:" (with the links after
+  a label printed alone).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import re
 
 from lxml import etree
 
-from archiver.extraction.generic.tree import Element
+from archiver.extraction.generic.tree import Element, text_of
 
 __all__ = ["drop_boilerplate"]
 
@@ -31,6 +34,15 @@ _CREDIT = re.compile(
     re.IGNORECASE,
 )
 _CREDIT_MAX = 160
+# A post's taxonomy printed as a line: "Themen: A B", "Tags: x, y", "Category : News".
+_TAXONOMY = re.compile(
+    r"(?:^|\s)(?:themen|tags?|schlagw[öo]rter?|stichw[öo]rter?|kategorien?|categor(?:y|ies)"
+    r"|filed under|rubriken?|cat[ée]gories?|mots[- ]cl[ée]s|etiquetas|categor[ií]as?|标签)\s?[:：]",
+    re.IGNORECASE,
+)
+_TAXONOMY_MAX = 120
+_LABEL_CHARS = 20
+_LINES = ("p", "div", "li", "dd", "span")
 """A credit line is short: a paragraph opening "Bild:" that goes on is prose."""
 _MAX_LABEL = 80
 """A heading longer than this, or ending a sentence, is a deck or a quote: text."""
@@ -140,8 +152,23 @@ def drop_boilerplate(body: Element) -> Element:
         following, following_at, seen_text = rank, heading, False
     for heading in doomed:
         _remove(heading)
-    for paragraph in list(body.iter("p")):
-        text = "".join(paragraph.itertext()).strip()
-        if len(text) <= _CREDIT_MAX and _CREDIT.match(text):
+    for paragraph in list(body.iter(*_LINES)):
+        if paragraph.getparent() is None:
+            continue
+        text = text_of(paragraph).strip()
+        if (paragraph.tag == "p" and len(text) <= _CREDIT_MAX and _CREDIT.match(text)) or (
+            len(text) <= _TAXONOMY_MAX
+            and (":" in text or "：" in text)
+            and _TAXONOMY.search(text)
+            and not any(child.tag in _LINES for child in paragraph)
+        ):
+            parent = paragraph.getparent()
+            if (
+                len(text) <= _LABEL_CHARS
+                and parent is not body
+                and parent is not None
+                and len(text_of(parent).strip()) <= _TAXONOMY_MAX
+            ):
+                paragraph = parent  # the label alone: its line is its parent
             _remove(paragraph)
     return body

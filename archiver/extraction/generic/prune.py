@@ -8,6 +8,7 @@ import re
 
 from lxml import etree
 
+from archiver.extraction.generic.appeals import drop_appeals
 from archiver.extraction.generic.body import NOT_BODY_TAGS
 from archiver.extraction.generic.boilerplate import drop_boilerplate
 from archiver.extraction.generic.names import NEGATIVE_NAMES, POSITIVE_NAMES
@@ -57,7 +58,15 @@ _JUNK_WORDS = (
     "sidebar",
     "widget",
     "newsletter",
+    "news-letter",
     "subscribe",
+    "paywall",
+    "nextstory",
+    "next-story",
+    "next-post",
+    "nextpost",
+    "disclosure",
+    "donation",
     "advert",
     "sponsor",
     "promo",
@@ -258,7 +267,7 @@ def prune_body(
     for node in unwrap:
         if node.getparent() is not None:
             _unwrap(node)
-    return drop_boilerplate(body)
+    return drop_boilerplate(drop_appeals(body))
 
 
 def _unwrap(node: Element) -> None:
