@@ -796,3 +796,32 @@ def test_publication_nouns_label_a_date_only_with_their_colon(
     article = archiver.extract(html.encode(), "https://example.org/music/album")
     found = article.date_published.date().isoformat() if article.date_published else None
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        ("01.02.2022 – Der Arbeitsmarkt ist gut in das Jahr gestartet", "2022-02-01"),
+        ("BERLIN (dpa) – 5. März 2022: Der Bundestag hat beschlossen", "2022-03-05"),
+        # A sentence that starts with a date tells of an event, not of the page.
+        ("Am 04.02.2022 hat der Bundestag lange beraten, sagte sie", None),
+    ],
+)
+def test_a_dateline_opening_the_body_dates_an_undated_page(
+    opening: str, expected: str | None
+) -> None:
+    import archiver
+
+    prose = "".join(
+        f"<p>Dies ist der {i}. Absatz des Artikels, mit genug Text, um ein Artikel zu sein.</p>"
+        for i in range(12)
+    )
+    html = (
+        "<html><head><title>Arbeitsmarkt</title></head><body><h1>Arbeitsmarkt</h1>"
+        # Longer than a byline: only the dateline rule may read it.
+        f"<div class='content'><p>{opening}, und das ist nicht alles, was an diesem Tag "
+        f"geschah; die Einzelheiten folgen unten.</p>{prose}</div></body></html>"
+    )
+    article = archiver.extract(html.encode(), "https://example.org/news/arbeitsmarkt")
+    found = article.date_published.date().isoformat() if article.date_published else None
+    assert found == expected

@@ -180,6 +180,7 @@ class GenericSite(Site):
             scope=lambda: article_markup(page.html, tree.find("head"), dating_block),
             scoped_text=lambda: text_of(dating_block)[:_MAX_PAGE_TEXT],
             url=url,
+            lead=lead_text,
             modified=modified,
             tz=tz,
             now=now,

@@ -106,6 +106,7 @@ def extract_date_published(
     scope: Callable[[], str] | None = None,
     scoped_text: Callable[[], str] | None = None,
     url: str = "",
+    lead: str = "",
     modified: DateFound | None,
     tz: tzinfo,
     now: datetime | None,
@@ -119,7 +120,8 @@ def extract_date_published(
     the body, and ``before``), then a date labelled as the publication's
     (发布日期：..., Published:) anywhere in ``page()`` (the page's text without
     scripts, made only when needed) or named so in a script's data
-    (``code``: "publishDate": "..."), then the URL's date, then htmldate's
+    (``code``: "publishDate": "..."), then the URL's date, then a dateline
+    opening the body (``lead``: "01.02.2022 – ...", "BERLIN, 5. März 2022 –"), then htmldate's
     search of the markup (``scope()``: the article's block and the page's
     head, else ``html``), then any labelled date ("Datum:") in the article's
     block (``scoped_text()``, else the page). Never the modification date
@@ -169,6 +171,9 @@ def extract_date_published(
         return found, True
     if in_url is not None:
         return _day(in_url, in_url.isoformat(), "url", tz), True
+    found = _dateline(lead, tz, now)
+    if found is not None:
+        return found, True
     markup = scope() if scope is not None else html
     day = htmldate_day(markup, url, latest) if markup else None
     if day is not None and not (modified is not None and modified.value.date() == day):
@@ -177,6 +182,23 @@ def extract_date_published(
     # A bare "Date:" label anywhere is weak: only the article's block's.
     found = _labelled(_DATE_LABEL, scoped_text() if scoped_text is not None else text, tz, now)
     return found, modified is not None
+
+
+# What may stand before a dateline's date: a place or an agency and a mark
+# ("BERLIN (dpa) – ", "Paris, "), not the start of a sentence ("Am ").
+_DATELINE_PREFIX = re.compile(r"^[^\W\d][^.!?\n]{0,28}[,:(–—-]\)?\s*$")
+
+
+def _dateline(lead: str, tz: tzinfo, now: datetime | None) -> DateFound | None:
+    """The date a body's first line opens with, press-release style."""
+    line = lead.strip().split("\n", 1)[0][:80]
+    hit = search_date(line, tz=tz, now=now, year_less=False, relative=False) if line else None
+    if hit is None:
+        return None
+    where = line.find(hit[1])
+    if where < 0 or (where > 0 and not _DATELINE_PREFIX.match(line[:where])):
+        return None
+    return DateFound(hit[0], clean_text(hit[1]), "text")
 
 
 _BYLINE_LINES = 8
