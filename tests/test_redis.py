@@ -323,7 +323,12 @@ def test_a_re_run_over_an_unchanged_site_requests_no_article(
     assert report(tmp_path / "again.json")["articles_requested"] == 0
     assert site.stats().get("article", 0) == 0  # nobody fetched an article
     joined = report(tmp_path / "worker.json")
-    assert joined["crawl"] is not None and joined["requests_leased"] == 0
+    # The re-run can end before the worker looks again (every 0.5 s): then it
+    # found no crawl; if it joined, it leased nothing.
+    if joined["crawl"] is not None:
+        assert joined["requests_leased"] == 0
+    else:
+        assert joined["left"].startswith("no crawl to join")
     assert posts_of(out) == one_process
     assert crawl.client.keys("*") == []
 

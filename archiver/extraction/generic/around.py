@@ -47,7 +47,9 @@ _META_NAMES = re.compile(
 )
 _DATED = re.compile(r"\d{4}[-/.年]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}\.? \w+ \d{4}")
 _DATED_MAX_CHARS = 160
-"""A block this short with a date in it is a date line, not a lead."""
+"""A block this short with a date in it is a date line, not a lead..."""
+_DATED_REST_CHARS = 100
+"""...unless this much text stands beside the date (a lead opening with a dateline)."""
 _SENTENCE = re.compile(r"[.!?。！？…:;,，]")
 
 
@@ -64,7 +66,10 @@ def _is_lead(node: Element, text: str, total: int) -> bool:
         return False
     if _SENTENCE.search(text) is None:
         return False
-    return not (total < _DATED_MAX_CHARS and _DATED.search(text) is not None)
+    if total >= _DATED_MAX_CHARS or _DATED.search(text) is None:
+        return True
+    # A date line, unless a sentence's worth of text stands beside the date.
+    return len("".join(_DATED.sub("", text).split())) >= _DATED_REST_CHARS
 
 
 _SIBLINGS = 8

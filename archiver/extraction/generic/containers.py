@@ -64,6 +64,11 @@ def marked_body(scan: Scan, found: BodyChoice | None) -> BodyChoice | None:
 
 
 _EXPAND_LEVELS = 4
+"""Parents that add prose, looked at; wrappers adding nothing are not counted..."""
+_EXPAND_CLIMB = 12
+"""...up to this many parents in all."""
+_EXPAND_FAR_SHARE = 0.5
+"""Above the first levels, the other children must add this share of the body's prose."""
 _EXPAND_SHARE = 0.35
 """A parent is taken when its other children hold this share of the body's prose."""
 _EXPAND_MAX_LINKS = 0.35
@@ -113,17 +118,25 @@ def expand_body(choice: BodyChoice, scan: Scan) -> BodyChoice:
     junk = scan.junk
     node = choice.element
     prose = accepted = _prose(node, scan.own, junk)
-    for _level in range(_EXPAND_LEVELS):
+    levels = 0
+    for climb in range(_EXPAND_CLIMB):
         child, node = node, node.getparent()
         if node is None or node.tag in {"body", "html"} or _junk(node, junk):
             break
         # The parent's prose: the child's, plus its own text and its other children's.
-        prose += scan.own.get(node, 0.0) + sum(
+        added = scan.own.get(node, 0.0) + sum(
             _prose(sibling, scan.own, junk)
             for sibling in node
             if sibling is not child and not _junk(sibling, junk)
         )
-        if prose - accepted < max(_EXPAND_SHARE * accepted, _EXPAND_MIN):
+        if added == 0.0 and sum(1 for c in node if isinstance(c.tag, str)) == 1:
+            continue  # a wrapper adding nothing: climbed through, not counted
+        levels += 1
+        if levels > _EXPAND_LEVELS:
+            break
+        prose += added
+        share = _EXPAND_SHARE if climb < _EXPAND_LEVELS else _EXPAND_FAR_SHARE
+        if prose - accepted < max(share * accepted, _EXPAND_MIN):
             continue
         total, linked = text_stats(node)
         density = linked / total if total else 1.0

@@ -46,7 +46,7 @@ def is_marked_body(element: Element, names: str | None = None) -> bool:
 
 NEGATIVE_NAMES = re.compile(
     r"comment|footer|foot|sidebar|side-|side_|widget|share|social|related|recommend|relate"
-    r"|hot|rank|nav|menu|banner|advert|\bad\b|ad-|ads|sponsor|promo|login|copyright|breadcrumb"
+    r"|hot|rank|nav|menu|banner|advert|\bad\b|(?<![a-z])ad-|ads|sponsor|promo|login|copyright|breadcrumb"
     r"|tags?\b|pager|pagination|popup|modal|toolbar|subscribe|author-info|disclaimer|statement"
     r"|jubao|report|qrcode|erweima|more|list",
     # Matched against lowered names: case-insensitive matching is five times slower.

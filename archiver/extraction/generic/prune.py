@@ -12,7 +12,7 @@ from archiver.extraction.generic.appeals import drop_appeals
 from archiver.extraction.generic.body import NOT_BODY_TAGS
 from archiver.extraction.generic.boilerplate import drop_boilerplate
 from archiver.extraction.generic.names import NEGATIVE_NAMES, POSITIVE_NAMES
-from archiver.extraction.generic.tree import Element, text_of
+from archiver.extraction.generic.tree import Element, text_of, unwrap
 
 __all__ = ["prune_body"]
 
@@ -141,7 +141,7 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # The text under a picture, in a token: "image-subline", "imagedescription",
 # "img-metadata", "bilduntertitel", "photo-credit", "foto-quelle".
 _PICTURE_TEXT = re.compile(
-    r"(?:image|img|photo|foto|bild|picture|pic)[-_]?"
+    r"(?:^|[\s_-])(?:image|img|photo|foto|bild|picture|pic)[-_]?"
     r"(?:desc|caption|credit|subline|sub-?title|unter|legend|copyright|source|quelle|info|text)"
 )
 
@@ -202,7 +202,7 @@ def prune_body(
     stats = _subtree_stats(body)
     whole = max(stats.get(body, (0, 0))[0], 1)
     doomed: list[Element] = []
-    unwrap: list[Element] = []
+    swallowed: list[Element] = []
     block = whole  # the text of the picked block being walked
     walker = etree.iterwalk(body, events=("start",))
     for _event, node in walker:
@@ -213,8 +213,10 @@ def prune_body(
         if node.tag in _SWALLOWING and "".join(node.itertext()).strip():
             # An unclosed <embed>, <object>, <iframe> or <svg> holds the text
             # that follows it (libxml2 nests it): keep the text, lose the tag.
-            unwrap.append(node)
+            swallowed.append(node)
             continue
+        if node.tag == "header" and _subheading(node):
+            continue  # a section's own heading, in its <header>: part of the text
         if node.get(marker) or node.tag in NOT_BODY_TAGS or _HIDDEN.search(node.get("style") or ""):
             doomed.append(node)
             walker.skip_subtree()
@@ -234,6 +236,7 @@ def prune_body(
                 node.tag in _JUNK_TAGS
                 or _junk_name(node)
                 or (linked and "teaser" in f"{node.get('class')} {node.get('id')}".lower())
+                or _stand_in(node)
                 or (2 <= total <= _LABEL_CHARS and _LABELS.match(text_of(node)))
             )
         ):
@@ -264,33 +267,33 @@ def prune_body(
             else:
                 parent.text = (parent.text or "") + node.tail
         parent.remove(node)
-    for node in unwrap:
+    for node in swallowed:
         if node.getparent() is not None:
-            _unwrap(node)
+            unwrap(node)
     return drop_boilerplate(drop_appeals(body))
 
 
-def _unwrap(node: Element) -> None:
-    """Replace ``node`` by its text and children (lxml's ``drop_tag``)."""
-    parent = node.getparent()
-    assert parent is not None
-    previous = node.getprevious()
-    text = (node.text or "") + ""
-    if previous is not None:
-        previous.tail = (previous.tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
-    index = parent.index(node)
-    children = list(node)
-    for offset, child in enumerate(children):
-        parent.insert(index + offset, child)
-    last = children[-1] if children else (parent[index - 1] if index > 0 else None)
-    if node.tail:
-        if last is not None:
-            last.tail = (last.tail or "") + node.tail
-        else:
-            parent.text = (parent.text or "") + node.tail
-    parent.remove(node)
+def _stand_in(node: Element) -> bool:
+    """A placeholder for an embed not loaded (a consent notice), not a picture's."""
+    names = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+    if "placeholder" not in names:
+        return False
+    return node.find(".//img") is None and node.find(".//picture") is None
+
+
+_SUBHEADING_CHARS = 150
+
+
+def _subheading(node: Element) -> bool:
+    """A ``<header>`` holding only a section's heading (h2-h6): no headline,
+    no link, no date, no byline; the article's own header is none of these."""
+    # Its own stats are nil: a header's text is not counted as the body's.
+    text = "".join(text_of(node).split())
+    if not 0 < len(text) <= _SUBHEADING_CHARS or node.find(".//a") is not None:
+        return False
+    if any(node.find(f".//{tag}") is not None for tag in ("h1", "time", "address")):
+        return False
+    return "".join("".join(text_of(h) for h in node.iter(*_HEADING_TAGS)).split()) == text
 
 
 _BLOCKS = frozenset({"div", "ul", "ol", "table", "section", "dl", "p", "span", "li", "header"})

@@ -25,6 +25,7 @@ __all__ = [
     "strip_code",
     "text_nodes",
     "text_of",
+    "unwrap",
 ]
 
 _STRING = etree.XPath("string()", smart_strings=False)
@@ -102,3 +103,26 @@ def strip_code(root: Element) -> str:
             size += len(parts[-1])
     etree.strip_elements(root, *_CODE_TAGS, with_tail=False)
     return "\n".join(parts)
+
+
+def unwrap(node: Element) -> None:
+    """Replace ``node`` by its text and children (lxml's ``drop_tag``)."""
+    parent = node.getparent()
+    assert parent is not None
+    previous = node.getprevious()
+    text = (node.text or "") + ""
+    if previous is not None:
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    index = parent.index(node)
+    children = list(node)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
+    last = children[-1] if children else (parent[index - 1] if index > 0 else None)
+    if node.tail:
+        if last is not None:
+            last.tail = (last.tail or "") + node.tail
+        else:
+            parent.text = (parent.text or "") + node.tail
+    parent.remove(node)
