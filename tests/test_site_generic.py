@@ -771,6 +771,23 @@ def test_a_long_article_in_sections_is_one_body() -> None:
     assert "Troll" not in article.body_html
 
 
+def _day_of_german_page(content: str, after: str = "") -> str | None:
+    """The publication day ``archiver.extract`` gives a German article whose
+    body opens with ``content`` and is followed by ``after``."""
+    import archiver
+
+    prose = "".join(
+        f"<p>Dies ist der {i}. Absatz des Artikels, mit genug Text, um ein Artikel zu sein.</p>"
+        for i in range(12)
+    )
+    html = (
+        "<html><head><title>Ein Artikel</title></head><body><h1>Ein Artikel</h1>"
+        f"<div class='content'>{content}{prose}</div>{after}</body></html>"
+    )
+    article = archiver.extract(html.encode(), "https://example.org/news/ein-artikel")
+    return article.date_published.date().isoformat() if article.date_published else None
+
+
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
@@ -783,19 +800,7 @@ def test_a_long_article_in_sections_is_one_body() -> None:
 def test_publication_nouns_label_a_date_only_with_their_colon(
     line: str, expected: str | None
 ) -> None:
-    import archiver
-
-    prose = "".join(
-        f"<p>Dies ist der {i}. Absatz des Artikels, mit genug Text, um ein Artikel zu sein.</p>"
-        for i in range(12)
-    )
-    html = (
-        "<html><head><title>Ein Album</title></head><body><h1>Ein Album</h1>"
-        f"<div class='content'>{prose}</div><div class='zeile'>{line}</div></body></html>"
-    )
-    article = archiver.extract(html.encode(), "https://example.org/music/album")
-    found = article.date_published.date().isoformat() if article.date_published else None
-    assert found == expected
+    assert _day_of_german_page("", after=f"<div class='zeile'>{line}</div>") == expected
 
 
 @pytest.mark.parametrize(
@@ -810,18 +815,9 @@ def test_publication_nouns_label_a_date_only_with_their_colon(
 def test_a_dateline_opening_the_body_dates_an_undated_page(
     opening: str, expected: str | None
 ) -> None:
-    import archiver
-
-    prose = "".join(
-        f"<p>Dies ist der {i}. Absatz des Artikels, mit genug Text, um ein Artikel zu sein.</p>"
-        for i in range(12)
+    # Longer than a byline: only the dateline rule may read it.
+    first = (
+        f"<p>{opening}, und das ist nicht alles, was an diesem Tag geschah; "
+        "die Einzelheiten folgen unten.</p>"
     )
-    html = (
-        "<html><head><title>Arbeitsmarkt</title></head><body><h1>Arbeitsmarkt</h1>"
-        # Longer than a byline: only the dateline rule may read it.
-        f"<div class='content'><p>{opening}, und das ist nicht alles, was an diesem Tag "
-        f"geschah; die Einzelheiten folgen unten.</p>{prose}</div></body></html>"
-    )
-    article = archiver.extract(html.encode(), "https://example.org/news/arbeitsmarkt")
-    found = article.date_published.date().isoformat() if article.date_published else None
-    assert found == expected
+    assert _day_of_german_page(first) == expected
