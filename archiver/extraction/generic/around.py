@@ -99,6 +99,18 @@ def _prose_sibling(sibling: Element, scan: Scan) -> bool:
     return _DATED.search(text_of(sibling)[:300]) is None
 
 
+_META_LINE_CHARS = 160
+
+
+def _meta_line(sibling: Element) -> bool:
+    """A short block named as a byline or date line."""
+    if not isinstance(sibling.tag, str) or sibling.tag in _NOT_SIBLINGS:
+        return False
+    if _SIBLING_META.search(_names(sibling)) is None:
+        return False
+    return len("".join(text_of(sibling).split())) <= _META_LINE_CHARS
+
+
 def _preceding_prose(body: Element, headline: Element | None, scan: Scan) -> list[Element]:
     """The prose blocks just before the body block, up to the headline."""
     leads: list[Element] = []
@@ -109,6 +121,8 @@ def _preceding_prose(body: Element, headline: Element | None, scan: Scan) -> lis
         if headline is not None and headline in set(sibling.iterdescendants()):
             break
         if not _prose_sibling(sibling, scan):
+            if _meta_line(sibling):
+                continue  # the byline between the standfirst and the text
             break
         leads.append(sibling)
     return leads[::-1]

@@ -12,7 +12,7 @@ from archiver.extraction.generic.appeals import drop_appeals
 from archiver.extraction.generic.body import NOT_BODY_TAGS
 from archiver.extraction.generic.boilerplate import drop_boilerplate
 from archiver.extraction.generic.names import NEGATIVE_NAMES, POSITIVE_NAMES
-from archiver.extraction.generic.tree import Element, text_of, unwrap
+from archiver.extraction.generic.tree import Element, outline_links, text_of, unwrap
 
 __all__ = ["prune_body"]
 
@@ -29,7 +29,9 @@ def _own_text(element: Element) -> str:
 
 
 def _subtree_stats(root: Element) -> dict[Element, tuple[int, int]]:
-    """(text, link text) of every element under ``root``, in one post-order pass."""
+    """(text, link text) of every element under ``root``, in one post-order
+    pass; a table of contents' links (``outline_links``) are not link text."""
+    outline = outline_links(root)
     stats: dict[Element, tuple[int, int]] = {}
     for event, node in etree.iterwalk(root, events=("end",)):
         del event
@@ -38,11 +40,12 @@ def _subtree_stats(root: Element) -> dict[Element, tuple[int, int]]:
             continue
         own = _own_text(node)
         total = len(own) - own.count(" ") - own.count("\n") - own.count("\t")
-        linked = total if node.tag == "a" else 0
+        away = node.tag == "a" and node not in outline
+        linked = total if away else 0
         for child in node:
             child_total, child_linked = stats.get(child, (0, 0))
             total += child_total
-            linked += child_total if node.tag == "a" else child_linked
+            linked += child_total if away else child_linked
         stats[node] = (total, linked)
     return stats
 
@@ -154,6 +157,18 @@ def _junk_name(node: Element) -> bool:
     return _JUNK_NAME.search(names) is not None or _PICTURE_TEXT.search(names) is not None
 
 
+_WIDGET_PROSE = 150
+
+
+def _prose_widget(node: Element, total: int, linked: int) -> bool:
+    """A "widget" in the body with prose and no link: the article's insert (a
+    quote, a fact box), not a sidebar's; "widget" names a kind, not content."""
+    if linked or total < _WIDGET_PROSE:
+        return False
+    names = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+    return "widget" in names and _JUNK_NAME.search(names.replace("widget", " ")) is None
+
+
 def _weak_junk(node: Element) -> bool:
     """Named like a list, a ranking, "more"... (and not like content): junk when linked."""
     names = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
@@ -234,7 +249,7 @@ def prune_body(
             and total < _WRAPPER_SHARE * block
             and (
                 node.tag in _JUNK_TAGS
-                or _junk_name(node)
+                or (_junk_name(node) and not _prose_widget(node, total, linked))
                 or (linked and "teaser" in f"{node.get('class')} {node.get('id')}".lower())
                 or _stand_in(node)
                 or (2 <= total <= _LABEL_CHARS and _LABELS.match(text_of(node)))

@@ -19,6 +19,7 @@ from lxml.etree import _Element as Element
 
 __all__ = [
     "Element",
+    "outline_links",
     "parse_html",
     "select",
     "select_first",
@@ -86,6 +87,8 @@ def select_first(root: Element, selectors: Iterable[str]) -> Element | None:
 
 _CODE_TAGS = ("script", "style", "noscript", "template", "textarea", "select")
 _MAX_CODE_TEXT = 200_000
+_SWALLOWED_TEXT = 2000
+"""A <noscript> with this much text holds the page, not a notice."""
 
 
 def strip_code(root: Element) -> str:
@@ -101,6 +104,12 @@ def strip_code(root: Element) -> str:
         if text and size < _MAX_CODE_TEXT and "ld+json" not in (node.get("type") or ""):
             parts.append(text[: _MAX_CODE_TEXT - size])
             size += len(parts[-1])
+    etree.strip_elements(root, "script", "style", with_tail=False)
+    for node in list(root.iter("noscript")):
+        # A tag left open inside a <noscript> (``<noscript><div></noscript>``)
+        # makes the parser nest the rest of the page in it: keep that text.
+        if node.getparent() is not None and len(text_of(node)) >= _SWALLOWED_TEXT:
+            unwrap(node)
     etree.strip_elements(root, *_CODE_TAGS, with_tail=False)
     return "\n".join(parts)
 
@@ -126,3 +135,18 @@ def unwrap(node: Element) -> None:
         else:
             parent.text = (parent.text or "") + node.tail
     parent.remove(node)
+
+
+_OUTLINE_TARGETS = 3
+
+
+def outline_links(root: Element) -> set[Element]:
+    """The links under ``root`` to sections of the page itself (``#part``), when
+    they point to ``_OUTLINE_TARGETS`` places or more: a table of contents, the
+    article's outline rather than a way off it (one "Jump to recipe" is a button)."""
+    links = [
+        a for a in root.iter("a") if len(a.get("href") or "") > 1 and a.get("href", "")[0] == "#"
+    ]
+    if len({a.get("href") for a in links}) < _OUTLINE_TARGETS:
+        return set()
+    return set(links)
