@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from archiver.extraction.generic.tree import Element, text_of
+from archiver.extraction.generic.tree import Element, remove, text_of
 
 __all__ = ["drop_appeals"]
 
@@ -108,19 +108,6 @@ def _blocks(body: Element) -> list[Element]:
     return found
 
 
-def _remove(node: Element) -> None:
-    parent = node.getparent()
-    if parent is None:
-        return
-    if node.tail and node.tail.strip():
-        previous = node.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + node.tail
-        else:
-            parent.text = (parent.text or "") + node.tail
-    parent.remove(node)
-
-
 def _teaser(node: Element, text: str) -> bool:
     """A short block ending in its own "read more" link."""
     if len(text) > _MAX_TEASER:
@@ -181,7 +168,7 @@ def drop_appeals(body: Element) -> Element:
     whole = len(text_of(body))
     sizes = {node: len(text_of(node)) for node in doomed}
     for node in doomed:
-        _remove(_box(node, body, whole, sizes))
+        remove(_box(node, body, whole, sizes))
     return body
 
 

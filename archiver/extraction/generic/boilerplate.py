@@ -20,7 +20,7 @@ import re
 
 from lxml import etree
 
-from archiver.extraction.generic.tree import Element, text_of
+from archiver.extraction.generic.tree import Element, remove, text_of
 
 __all__ = ["drop_boilerplate"]
 
@@ -109,19 +109,6 @@ def _pseudo_heading(node: Element) -> int:
     return 0
 
 
-def _remove(node: Element) -> None:
-    parent = node.getparent()
-    if parent is None:
-        return
-    if node.tail:
-        previous = node.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + node.tail
-        else:
-            parent.text = (parent.text or "") + node.tail
-    parent.remove(node)
-
-
 def drop_boilerplate(body: Element) -> Element:
     """``body`` without headings that introduce nothing (changed in place)."""
     items = _outline(body) if next(body.iter(*_RANKS, "p"), None) is not None else []
@@ -151,7 +138,7 @@ def drop_boilerplate(body: Element) -> Element:
             continue
         following, following_at, seen_text = rank, heading, False
     for heading in doomed:
-        _remove(heading)
+        remove(heading)
     for paragraph in list(body.iter(*_LINES)):
         if paragraph.getparent() is None:
             continue
@@ -170,5 +157,5 @@ def drop_boilerplate(body: Element) -> Element:
                 and len(text_of(parent).strip()) <= _TAXONOMY_MAX
             ):
                 paragraph = parent  # the label alone: its line is its parent
-            _remove(paragraph)
+            remove(paragraph)
     return body

@@ -12,7 +12,7 @@ from archiver.extraction.generic.appeals import drop_appeals
 from archiver.extraction.generic.body import NOT_BODY_TAGS
 from archiver.extraction.generic.boilerplate import drop_boilerplate
 from archiver.extraction.generic.names import NEGATIVE_NAMES, POSITIVE_NAMES
-from archiver.extraction.generic.tree import Element, outline_links, text_of, unwrap
+from archiver.extraction.generic.tree import Element, outline_links, remove, text_of, unwrap
 
 __all__ = ["prune_body"]
 
@@ -272,16 +272,7 @@ def prune_body(
         ):
             doomed.append(previous)
     for node in doomed:
-        parent = node.getparent()
-        if parent is None:
-            continue
-        if node.tail:
-            previous = node.getprevious()
-            if previous is not None:
-                previous.tail = (previous.tail or "") + node.tail
-            else:
-                parent.text = (parent.text or "") + node.tail
-        parent.remove(node)
+        remove(node)
     for node in swallowed:
         if node.getparent() is not None:
             unwrap(node)

@@ -21,6 +21,7 @@ __all__ = [
     "Element",
     "outline_links",
     "parse_html",
+    "remove",
     "select",
     "select_first",
     "strip_code",
@@ -112,6 +113,20 @@ def strip_code(root: Element) -> str:
             unwrap(node)
     etree.strip_elements(root, *_CODE_TAGS, with_tail=False)
     return "\n".join(parts)
+
+
+def remove(node: Element) -> None:
+    """Take ``node`` out of the tree, keeping the text that follows it."""
+    parent = node.getparent()
+    if parent is None:
+        return
+    if node.tail:
+        previous = node.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + node.tail
+        else:
+            parent.text = (parent.text or "") + node.tail
+    parent.remove(node)
 
 
 def unwrap(node: Element) -> None:
