@@ -16,12 +16,15 @@
 - ``tags``: tag links near the body, keywords.
 - ``lead_image``: the body's first content image, else the declared one.
 - ``fields``: site name, canonical URL, description.
-- ``body``: the body block by text density; ``names``: what class and id
-  names say; ``containers``: the marked-up body, widened over a long
-  article's sections; ``around``: the lead printed between the headline and
-  the body, and sibling blocks of the body's kind continuing it; ``prune``:
-  its pruning; ``boilerplate``: headings that introduce nothing and credit
-  lines, judged in the pruned text.
+- ``body``: the body block by text density; ``regions``: a candidate
+  judged by where it sits (aside, nav, footer, caption; before or far below
+  the headline); ``names``: what class and id names say; ``containers``:
+  the marked-up body, widened over a long article's sections; ``around``:
+  the lead printed between the headline and the body, and sibling blocks of
+  the body's kind continuing it; ``prune``: its pruning; ``appeals``: calls
+  to action, notices, teasers and author bios; ``boilerplate``: headings
+  that introduce nothing, credit and taxonomy lines, judged in the pruned
+  text.
 - ``verdict``: what is not an article (listings, empty and binary pages).
 - ``listing``: article-looking URLs, listing links and next pages.
 """
