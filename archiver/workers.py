@@ -148,6 +148,8 @@ class WorkerPool:
         self._started = False
         for worker in list(self._workers):
             worker.gone = True
+            if worker.writer is not None and worker.writer.transport.get_write_buffer_size():
+                continue  # a job half sent: a stop frame would garble it; it is killed below
             with contextlib.suppress(OSError):
                 worker.sock.setblocking(True)
                 worker.sock.sendall(_frame(bytes(ForkingPickler.dumps(None))))
