@@ -22,6 +22,8 @@ __all__ = ["expand_body", "junk_block", "marked_body", "prose"]
 
 _MIN_PROSE = 8.0
 """A marked block with less prose than about two sentences is a teaser or empty."""
+_HEADER_SHARE = 0.5
+"""...or half that when the densest block is the article's header (holds the h1)."""
 _MAX_LINKS = 0.5
 _INNER_SHARE = 0.8
 """A marked block inside another holding this share of its prose is preferred."""
@@ -33,12 +35,19 @@ def _in_junk(element: Element, memo: dict[Element, bool]) -> bool:
     return any(_junk(a, memo) for a in element.iterancestors() if a.tag not in {"body", "html"})
 
 
+def _holds_h1(found: BodyChoice | None) -> bool:
+    return found is not None and found.element.find(".//h1") is not None
+
+
 def marked_body(scan: Scan, found: BodyChoice | None) -> BodyChoice | None:
     """The marked-up body block, if one holds the prose; else ``found``."""
     candidates: list[tuple[Element, float]] = []
+    # A density winner holding the <h1> is the article's header (headline,
+    # standfirst, byline): a marked block after it with one sentence is the text.
+    least = _MIN_PROSE * (_HEADER_SHARE if _holds_h1(found) else 1.0)
     for element in scan.marked[:50]:
         prose = _prose(element, scan.own, scan.junk)
-        if prose < _MIN_PROSE or _junk(element, scan.junk) or _in_junk(element, scan.junk):
+        if prose < least or _junk(element, scan.junk) or _in_junk(element, scan.junk):
             continue
         candidates.append((element, prose))
     if not candidates:
