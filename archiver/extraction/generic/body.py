@@ -14,6 +14,12 @@ import re
 from dataclasses import dataclass, field
 
 from archiver.extraction.generic.authors import BYLINE_NAMES as _BYLINE_NAMES
+from archiver.extraction.generic.hidden import (
+    HIDDEN_FACTOR,
+    OVERLAY_FACTOR,
+    in_overlay,
+    note_hidden,
+)
 from archiver.extraction.generic.names import NEGATIVE_NAMES, POSITIVE_NAMES, is_marked_body
 from archiver.extraction.generic.regions import Placement, placement_factor
 from archiver.extraction.generic.tree import Element, text_of
@@ -133,13 +139,19 @@ class Scan:
 
 
 def _add(
-    scores: dict[Element, float], holder: Element | None, text: str, own: dict[Element, float]
+    scores: dict[Element, float],
+    holder: Element | None,
+    text: str,
+    own: dict[Element, float],
+    hidden: set[Element],
 ) -> None:
     stripped = text.strip()
     size = len(stripped)
     if size < 10 or holder is None:
         return
     score = 1.0 + len(_PUNCTUATION.findall(stripped)) + (5.0 if size >= 200 else size / 40)
+    if hidden and holder in hidden:
+        score *= HIDDEN_FACTOR
     tag = holder.tag
     while tag in _INLINE:
         if tag == "a":
@@ -184,16 +196,19 @@ def scan_page(root: Element) -> Scan:
     marked: list[Element] = []
     bylines: list[Element] = []
     links = visited = 0
+    hidden: set[Element] = set()
     for visited, element in enumerate(root.iter()):
         if visited > MAX_ELEMENTS:
             break
         tag = element.tag
         if tag.__class__ is not str:
             if element.tail:
-                _add(scores, element.getparent(), element.tail, own)
+                _add(scores, element.getparent(), element.tail, own, hidden)
             continue
         cls = element.get("class")
         ident = element.get("id")
+        if element.get("style") or element.get("aria-hidden") or element.get("hidden") is not None:
+            note_hidden(element, hidden)
         if tag == "a":
             links += 1
             if element.get("rel") == "author":
@@ -224,10 +239,10 @@ def scan_page(root: Element) -> Scan:
         # Length first, inline: most texts are the whitespace between tags.
         text = element.text
         if text and len(text) >= 10 and tag not in NOT_BODY_TAGS:
-            _add(scores, element, text, own)
+            _add(scores, element, text, own, hidden)
         tail = element.tail
         if tail and len(tail) >= 10:
-            _add(scores, element.getparent(), tail, own)
+            _add(scores, element.getparent(), tail, own, hidden)
     bylines = bylines[:_MAX_BYLINES]
     return Scan(scores, headings, links, own, marked, bylines, size=visited + 1)
 
@@ -241,36 +256,20 @@ def _ancestors(element: Element, levels: int) -> list[Element]:
     return found
 
 
-# Overlays: cookie and consent banners, modals, pop-ups, flyouts. Their
-# prose (a privacy notice) is never the article's.
-_OVERLAY = re.compile(r"cookie|consent|gdpr|modal|popup|pop-up|flyout|overlay|dialog|lightbox")
-_OVERLAY_FACTOR = 0.1
-_OVERLAY_LEVELS = 8
-
-
-def _in_overlay(element: Element) -> bool:
-    node: Element | None = element
-    for _level in range(_OVERLAY_LEVELS):
-        if node is None or node.tag in {"body", "html"}:
-            return False
-        names = f"{node.get('class') or ''} {node.get('id') or ''}"
-        if names.strip() and _OVERLAY.search(names.lower()):
-            return True
-        node = node.getparent()
-    return False
-
-
 def find_body(scan: Scan, headline: Element | None = None) -> BodyChoice | None:
     """The element holding the article's running text, or None for a page with no text.
 
     A candidate in the same block as ``headline`` (the element the title was
     read from) gets a bonus: sidebars of prose (live commentary, comments)
     can outscore a short article, but they are not under its headline. One in
-    a cookie banner, a modal or a pop-up is all but out.
+    a cookie banner, a modal, a pop-up or a carousel is all but out, and a
+    ``headline`` inside one (a slide's title) is not the page's.
     """
     if not scan.scores:
         return None
     ranked = sorted(scan.scores.items(), key=lambda item: item[1], reverse=True)
+    if headline is not None and in_overlay(headline):
+        headline = None  # a slide's or a pop-up's title, not the page's headline
     near = set(_ancestors(headline, _NEAR_LEVELS)) if headline is not None else set()
     where = Placement(headline, scan.size)
     best: BodyChoice | None = None
@@ -286,8 +285,8 @@ def find_body(scan: Scan, headline: Element | None = None) -> BodyChoice | None:
         final = raw * (1.0 - density) * (1.0 + _weight(element))
         if near and any(a in near for a in _ancestors(element, 3)):
             final *= _NEAR_BONUS
-        if _in_overlay(element):
-            final *= _OVERLAY_FACTOR
+        if in_overlay(element):
+            final *= OVERLAY_FACTOR
         if final > 0 and (best is None or final > best.score):
             final *= placement_factor(element, where)
         if best is None or final > best.score:

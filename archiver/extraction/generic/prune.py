@@ -243,6 +243,7 @@ def prune_body(
         density = linked / total if total else 0.0
         if (
             node.tag in _BLOCKS
+            and not (node.tag == "span" and _WORD.search(node.tail or ""))  # a linked phrase
             and ((density > 0.5 and total < 400) or (density > 0.2 and _weak_junk(node)))
         ) or (
             total < _SAFE_SHARE * whole
@@ -303,3 +304,4 @@ def _subheading(node: Element) -> bool:
 
 
 _BLOCKS = frozenset({"div", "ul", "ol", "table", "section", "dl", "p", "span", "li", "header"})
+_WORD = re.compile(r"\w")  # a span with words after it is in a sentence, not a link list
