@@ -136,6 +136,8 @@ class _Trap:
             except OSError:
                 line = "?"
             conn.close()
+            if not line:
+                continue  # a preconnect closed unused: nothing was asked for
             # "CONNECT host:443 HTTP/1.1" or "GET http://host/path HTTP/1.1"
             found = re.match(r"\S+ (?:\w+://)?([^/:\s]+)", line)
             self.hosts.append(found.group(1) if found else line)
