@@ -1,7 +1,7 @@
 """Profile ``archiver tag`` on the generated site: where the crawl's time goes.
 
     python -m bench.profile_crawl -n 1000                  # the archiver as it is
-    python -m bench.profile_crawl -n 1000 --variants fastcont -s CONCURRENT_ITEMS=1
+    python -m bench.profile_crawl -n 2000 --clock thread  # the reactor thread's CPU
 
 Runs the crawl (the same command as ``bench.run``) under cProfile against
 ``bench.server`` and prints the time by area (own time of every function,
@@ -78,7 +78,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--variants", default="", help="BENCH_VARIANTS (bench/variants.py)")
+    parser.add_argument(
+        "--clock", choices=("wall", "thread"), default="wall",
+        help="thread: the crawl's main thread on its CPU clock (time.thread_time), so "
+        "waiting and the writer thread do not count",
+    )  # fmt: skip
     parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--out", type=Path, default=Path("crawl.prof"))
     parser.add_argument("--top", type=int, default=25)
@@ -96,10 +100,23 @@ def main(argv: list[str] | None = None) -> None:
     stats.sort_stats("tottime").print_stats(args.top)
 
 
+_THREAD_CLOCK = """
+import cProfile, sys, time
+from archiver.cli import main
+profile = cProfile.Profile(time.thread_time)
+profile.enable()
+try:
+    main(sys.argv[2:])
+except SystemExit:
+    pass
+finally:
+    profile.disable()
+    profile.dump_stats(sys.argv[1])
+"""
+
+
 def _profile(args: argparse.Namespace) -> None:
     extra: list[str] = []
-    if args.variants:
-        extra += ["-s", "SPIDER_MODULES=bench.variants", "-s", f"BENCH_VARIANTS={args.variants}"]
     for setting in args.settings:
         extra += ["-s", setting]
     work = Path(tempfile.mkdtemp(prefix="archiver-profile-"))
@@ -108,7 +125,11 @@ def _profile(args: argparse.Namespace) -> None:
         command = archiver_command(
             f"{server.url}/tag/keji.htm", work / "archive", work / "report.json", extra
         )
-        profiled = [PY, "-m", "cProfile", "-o", str(args.out.resolve()), *command[1:]]
+        out = str(args.out.resolve())
+        if args.clock == "thread":
+            profiled = [PY, "-c", _THREAD_CLOCK, out, *command[3:]]  # after `-m archiver`
+        else:
+            profiled = [PY, "-m", "cProfile", "-o", out, *command[1:]]
         subprocess.run(profiled, cwd=ROOT, check=True)
     finally:
         server.close()
