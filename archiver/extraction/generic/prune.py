@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -20,34 +21,38 @@ _SWALLOWING = frozenset({"embed", "object", "iframe", "svg", "noembed"})
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
-def _own_text(element: Element) -> str:
-    parts = [element.text or ""]
-    for child in element:
-        if child.tail:
-            parts.append(child.tail)
-    return "".join(parts)
-
-
 def _subtree_stats(root: Element) -> dict[Element, tuple[int, int]]:
-    """(text, link text) of every element under ``root``, in one post-order
-    pass; a table of contents' links (``outline_links``) are not link text."""
+    """(text, link text) of every element under ``root``, whitespace
+    excluded; a table of contents' links (``outline_links``) are not link text.
+
+    One pass over the elements in reverse document order, which visits every
+    element after all of its descendants."""
     outline = outline_links(root)
     stats: dict[Element, tuple[int, int]] = {}
-    for event, node in etree.iterwalk(root, events=("end",)):
-        del event
-        if not isinstance(node.tag, str) or node.tag in NOT_BODY_TAGS:
-            stats[node] = (0, 0)
+    nothing = (0, 0)
+    for node in reversed(list(root.iter())):
+        tag = node.tag
+        if tag.__class__ is not str or tag in NOT_BODY_TAGS:
+            stats[node] = nothing
             continue
-        own = _own_text(node)
-        total = len(own) - own.count(" ") - own.count("\n") - own.count("\t")
-        away = node.tag == "a" and node not in outline
-        linked = total if away else 0
+        text = node.text
+        total = _visible(text) if text else 0
+        linked = 0
         for child in node:
-            child_total, child_linked = stats.get(child, (0, 0))
+            child_total, child_linked = stats[child]
             total += child_total
-            linked += child_total if away else child_linked
+            linked += child_linked
+            tail = child.tail
+            if tail:
+                total += _visible(tail)
+        if tag == "a" and node not in outline:
+            linked = total
         stats[node] = (total, linked)
     return stats
+
+
+def _visible(text: str) -> int:
+    return len(text) - text.count(" ") - text.count("\n") - text.count("\t")
 
 
 # Class or id words that name what is not the article, whatever its text:
@@ -149,10 +154,11 @@ _PICTURE_TEXT = re.compile(
 )
 
 
-def _junk_name(node: Element) -> bool:
-    names = f"{node.get('class') or ''} {node.get('id') or ''}".strip()
-    if not names:
-        return False
+@lru_cache(maxsize=4096)
+def _junk_name(names: str) -> bool:
+    """``names`` (a class and an id, as the page has them) name junk.
+
+    Cached: a page repeats its class names, and the same site its pages'."""
     names = _TAXONOMY.sub(" ", _CAMEL.sub("-", names)).lower()
     return _JUNK_NAME.search(names) is not None or _PICTURE_TEXT.search(names) is not None
 
@@ -160,18 +166,19 @@ def _junk_name(node: Element) -> bool:
 _WIDGET_PROSE = 150
 
 
-def _prose_widget(node: Element, total: int, linked: int) -> bool:
+def _prose_widget(names: str, total: int, linked: int) -> bool:
     """A "widget" in the body with prose and no link: the article's insert (a
     quote, a fact box), not a sidebar's; "widget" names a kind, not content."""
     if linked or total < _WIDGET_PROSE:
         return False
-    names = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+    names = names.lower()
     return "widget" in names and _JUNK_NAME.search(names.replace("widget", " ")) is None
 
 
-def _weak_junk(node: Element) -> bool:
+@lru_cache(maxsize=4096)
+def _weak_junk(names: str) -> bool:
     """Named like a list, a ranking, "more"... (and not like content): junk when linked."""
-    names = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+    names = names.lower()
     return bool(NEGATIVE_NAMES.search(names)) and not POSITIVE_NAMES.search(names)
 
 
@@ -221,38 +228,40 @@ def prune_body(
     block = whole  # the text of the picked block being walked
     walker = etree.iterwalk(body, events=("start",))
     for _event, node in walker:
-        if node is body:
+        tag = node.tag
+        if node is body or tag.__class__ is not str:
             continue
-        if not isinstance(node.tag, str):
-            continue
-        if node.tag in _SWALLOWING and "".join(node.itertext()).strip():
+        if tag in _SWALLOWING and "".join(node.itertext()).strip():
             # An unclosed <embed>, <object>, <iframe> or <svg> holds the text
             # that follows it (libxml2 nests it): keep the text, lose the tag.
             swallowed.append(node)
             continue
-        if node.tag == "header" and _subheading(node):
+        if tag == "header" and _subheading(node):
             continue  # a section's own heading, in its <header>: part of the text
-        if node.get(marker) or node.tag in NOT_BODY_TAGS or _HIDDEN.search(node.get("style") or ""):
+        style = node.get("style")
+        if tag in NOT_BODY_TAGS or (style and _HIDDEN.search(style)) or node.get(marker):
             doomed.append(node)
             walker.skip_subtree()
             continue
-        total, linked = stats.get(node, (0, 0))
+        total, linked = stats[node]
         if node in chosen:
             block = total
             continue
         density = linked / total if total else 0.0
+        cls, ident = node.get("class"), node.get("id")
+        names = f"{cls or ''} {ident or ''}" if cls or ident else ""
         if (
-            node.tag in _BLOCKS
-            and not (node.tag == "span" and _WORD.search(node.tail or ""))  # a linked phrase
-            and ((density > 0.5 and total < 400) or (density > 0.2 and _weak_junk(node)))
+            tag in _BLOCKS
+            and not (tag == "span" and _WORD.search(node.tail or ""))  # a linked phrase
+            and ((density > 0.5 and total < 400) or (density > 0.2 and names and _weak_junk(names)))
         ) or (
             total < _SAFE_SHARE * whole
             and total < _WRAPPER_SHARE * block
             and (
-                node.tag in _JUNK_TAGS
-                or (_junk_name(node) and not _prose_widget(node, total, linked))
-                or (linked and "teaser" in f"{node.get('class')} {node.get('id')}".lower())
-                or _stand_in(node)
+                tag in _JUNK_TAGS
+                or (names and _junk_name(names) and not _prose_widget(names, total, linked))
+                or (linked and "teaser" in names.lower())
+                or (names and _stand_in(node, names))
                 or (2 <= total <= _LABEL_CHARS and _LABELS.match(text_of(node)))
             )
         ):
@@ -280,10 +289,9 @@ def prune_body(
     return drop_boilerplate(drop_appeals(body))
 
 
-def _stand_in(node: Element) -> bool:
+def _stand_in(node: Element, names: str) -> bool:
     """A placeholder for an embed not loaded (a consent notice), not a picture's."""
-    names = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
-    if "placeholder" not in names:
+    if "placeholder" not in names.lower():
         return False
     return node.find(".//img") is None and node.find(".//picture") is None
 
