@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import lxml.html
+from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
@@ -76,8 +77,8 @@ _NONE: frozenset[str] = frozenset()
 _EVERY_TAG = TAG_ATTRIBUTES["*"]
 
 
-def _clean_element(element: HtmlElement, base_url: str) -> None:
-    if element.tag == "img":
+def _clean_element(element: HtmlElement, tag: str, base_url: str) -> None:
+    if tag == "img":
         # Controls go first (lxml takes no value that holds one).
         src = _BODY_CONTROLS.sub("", image_src(element))
         for name in (*LAZY_ATTRS, "srcset", "data-srcset", "sizes", "loading"):
@@ -85,9 +86,13 @@ def _clean_element(element: HtmlElement, base_url: str) -> None:
         if src:
             element.set("src", src)
         element.set("referrerpolicy", "no-referrer")
-    for name in _URL_ATTRS:
-        value = element.get(name)
-        if value is not None:
+    attributes = element.items()
+    if not attributes:
+        return
+    # The values the sanitiser would change, changed here (see attribute_value).
+    named = TAG_ATTRIBUTES.get(tag, _NONE)
+    for name, value in attributes:
+        if name in _URL_ATTRS:
             value = _BODY_CONTROLS.sub("", value)
             if not value.strip().startswith(("#", "data:", "mailto:", "tel:")):
                 try:
@@ -96,11 +101,8 @@ def _clean_element(element: HtmlElement, base_url: str) -> None:
                     del element.attrib[name]
                     continue
             element.set(name, value)
-    # The values the sanitiser would change, changed here (see attribute_value).
-    named = TAG_ATTRIBUTES.get(element.tag, _NONE)
-    for name, value in element.attrib.items():
         if name in named or name in _EVERY_TAG:
-            checked = attribute_value(element.tag, name, _BODY_CONTROLS.sub("", value))
+            checked = attribute_value(tag, name, _BODY_CONTROLS.sub("", value))
             if checked is None:
                 del element.attrib[name]
             elif checked != value:
@@ -208,20 +210,25 @@ def _reparse_raw_text(root: HtmlElement) -> None:
         _remove(element)
 
 
-def _normalize_tags(root: HtmlElement) -> None:
+def _normalize_and_clean(root: HtmlElement, base_url: str) -> None:
     """Every element the sanitiser would take away, taken away here, keeping
     its text: blocks become ``<div>``, ``<h1>`` (the post's title is the
-    page's) ``<h2>``, other elements leave their content in their place."""
+    page's) ``<h2>``, other elements leave their content in their place;
+    then each element that stays is cleaned (``_clean_element``)."""
+    _clean_element(root, root.tag, base_url)
     for element in list(root.iterdescendants()):
         tag = element.tag
-        if not isinstance(tag, str) or tag in ALLOWED_TAGS:
+        if tag.__class__ is not str:
             continue
-        if tag in _BLOCKS:
-            element.tag = "div"
-        elif tag == "h1":
-            element.tag = "h2"
-        else:
-            _unwrap(element)
+        if tag not in ALLOWED_TAGS:
+            if tag in _BLOCKS:
+                tag = element.tag = "div"
+            elif tag == "h1":
+                tag = element.tag = "h2"
+            else:
+                _unwrap(element)
+                continue
+        _clean_element(element, tag, base_url)
 
 
 def clean_tree(
@@ -246,16 +253,13 @@ def clean_tree(
     doomed: list[HtmlElement] = []
     for css in drop_selectors:
         doomed.extend(_selector(css)(root))
-    for element in root.iterdescendants():
-        # Comments and processing instructions have a non-str tag.
-        if not isinstance(element.tag, str) or element.tag in _DROP_TAGS:
+    # Comments, processing instructions and entities have a non-str tag.
+    for element in root.iter(etree.Comment, etree.ProcessingInstruction, etree.Entity, *_DROP_TAGS):
+        if element is not root:
             doomed.append(element)
     for element in doomed:
         _remove(element)
-    _normalize_tags(root)
-    for element in root.iter():
-        if isinstance(element.tag, str):
-            _clean_element(element, base_url)
+    _normalize_and_clean(root, base_url)
     return root
 
 
@@ -299,7 +303,8 @@ def inner_html(element: HtmlElement) -> str:
     text and in attribute values.
     """
     parts = [html.escape(element.text, quote=False)] if element.text else []
-    parts.extend(lxml.html.tostring(child, encoding="unicode") for child in element)
+    # (lxml.html.tostring's extra step takes out <meta> tags, which are gone.)
+    parts.extend(etree.tostring(child, method="html", encoding="unicode") for child in element)
     return no_blank_lines(sanitize(_BODY_CONTROLS.sub("", "".join(parts))))
 
 
