@@ -71,7 +71,7 @@ def _outline(body: Element) -> list[tuple[Element | None, int]]:
             continue
         rank = _RANKS.get(tag)
         if rank is not None and node is not body:
-            text = "".join(node.itertext()).strip()
+            text = text_of(node).strip()
             if len(text) > _MAX_LABEL or text.endswith("."):
                 items.append((None, 0))  # a sentence (a deck, a pull quote): text
             elif text:
@@ -92,7 +92,7 @@ def _outline(body: Element) -> list[tuple[Element | None, int]]:
 def _pseudo_heading(node: Element) -> int:
     """``_LOWEST`` for a paragraph that reads as a label: all in bold, or
     short and ending in a colon; 0 for any other."""
-    text = "".join(node.itertext()).strip()
+    text = text_of(node).strip()
     if not text or len(text) > _MAX_LABEL:
         return 0
     if text.endswith(":"):

@@ -6,10 +6,11 @@ import re
 
 __all__ = ["detect_language"]
 
-_KANA = re.compile("[\u3040-\u30ff]")
-_HANGUL = re.compile("[\uac00-\ud7af]")
-_HAN = re.compile("[\u4e00-\u9fff]")
-_LATIN = re.compile("[A-Za-z]")
+# Runs, not characters: counting the runs' lengths makes fewer objects.
+_KANA = re.compile("[\u3040-\u30ff]+")
+_HANGUL = re.compile("[\uac00-\ud7af]+")
+_HAN = re.compile("[\u4e00-\u9fff]+")
+_LATIN = re.compile("[A-Za-z]+")
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
 
@@ -26,10 +27,10 @@ def _normalise_lang(value: str) -> str | None:
 
 def _script_language(text: str) -> str | None:
     sample = text[:20_000]
-    kana = len(_KANA.findall(sample))
-    han = len(_HAN.findall(sample))
-    hangul = len(_HANGUL.findall(sample))
-    latin = len(_LATIN.findall(sample))
+    kana = sum(map(len, _KANA.findall(sample)))
+    han = sum(map(len, _HAN.findall(sample)))
+    hangul = sum(map(len, _HANGUL.findall(sample)))
+    latin = sum(map(len, _LATIN.findall(sample)))
     if kana > 20 and kana >= 0.1 * han:
         return "ja"
     if hangul > 20 and hangul > han:

@@ -231,7 +231,7 @@ def prune_body(
         tag = node.tag
         if node is body or tag.__class__ is not str:
             continue
-        if tag in _SWALLOWING and "".join(node.itertext()).strip():
+        if tag in _SWALLOWING and text_of(node).strip():
             # An unclosed <embed>, <object>, <iframe> or <svg> holds the text
             # that follows it (libxml2 nests it): keep the text, lose the tag.
             swallowed.append(node)

@@ -51,7 +51,14 @@ def parse_html(html: str) -> Element:
 
 def text_of(element: Element) -> str:
     """All text under ``element`` (scripts included), like ``text_content()``."""
+    if element.tag.__class__ is str:
+        # The same text as XPath's string(), which costs twice as much on
+        # a small element (a link, a paragraph): the most common call.
+        return _text(element, method="text", encoding="unicode", with_tail=False)
     return str(_STRING(element))
+
+
+_text = etree.tostring
 
 
 def text_nodes(element: Element | None, separator: str = "\u3000") -> str:
