@@ -54,7 +54,8 @@ def text_of(element: Element) -> str:
     if element.tag.__class__ is str:
         # The same text as XPath's string(), which costs twice as much on
         # a small element (a link, a paragraph): the most common call.
-        return _text(element, method="text", encoding="unicode", with_tail=False)
+        text: str = _text(element, method="text", encoding="unicode", with_tail=False)
+        return text
     return str(_STRING(element))
 
 
