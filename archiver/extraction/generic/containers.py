@@ -12,6 +12,8 @@ template that marks a teaser box).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from lxml import etree
 
 from archiver.extraction.generic.body import NOT_BODY_TAGS, BodyChoice, Scan, text_stats
@@ -100,23 +102,29 @@ def _prose(
 
 
 def _junk(node: Element, memo: dict[Element, bool] | None = None) -> bool:
-    if memo is not None and node in memo:
-        return memo[node]
-    if not isinstance(node.tag, str) or node.tag in NOT_BODY_TAGS:
+    if memo is not None:
+        known = memo.get(node)
+        if known is not None:
+            return known
+    tag = node.tag
+    if tag.__class__ is not str or tag in NOT_BODY_TAGS:
         found = True
     else:
-        names = node.get("class") or node.get("id")
-        if names is not None and node.get("id") and node.get("class"):
-            names = f"{node.get('class')} {node.get('id')}"
-        names = names.lower() if names is not None else None
-        found = (
-            names is not None
-            and NEGATIVE_NAMES.search(names) is not None
-            and not POSITIVE_NAMES.search(names)
-        )
+        cls, ident = node.get("class"), node.get("id")
+        names = f"{cls} {ident}" if cls and ident else cls or ident
+        found = bool(names) and junk_names(names)
     if memo is not None:
         memo[node] = found
     return found
+
+
+@lru_cache(maxsize=4096)
+def junk_names(names: str) -> bool:
+    """A class and id (as the page has them) named like junk and not like content.
+
+    Cached: the two patterns are long, and a page repeats its names."""
+    names = names.lower()
+    return NEGATIVE_NAMES.search(names) is not None and not POSITIVE_NAMES.search(names)
 
 
 def expand_body(choice: BodyChoice, scan: Scan) -> BodyChoice:
