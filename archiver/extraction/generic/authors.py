@@ -266,13 +266,16 @@ def markup_authors(
             continue
         if element.tag in {"article", "section", "main"}:
             continue
+        rank = _rank(element)
+        if best is not None and rank >= best[0]:
+            continue  # cannot beat the byline found: it ranks no better and comes later
         inside = article is None or article in set(element.iterancestors())
         if _elsewhere(element, stop, inside):
             continue
         names = _element_names(element)
         if not names:
             continue
-        rank = _rank(element) + (0 if inside else 3)
+        rank += 0 if inside else 3
         if best is None or (rank, position) < best[:2]:
             best = (rank, position, names)
         if rank == 0:

@@ -20,7 +20,7 @@ _SPACES = re.compile(r"\s+")
 
 
 def _key(text: str) -> str:
-    return _SPACES.sub("", text)
+    return "".join(text.split())  # the characters \s matches, gone
 
 
 _WORD = re.compile(r"\w{4,}")
