@@ -40,8 +40,9 @@ def parse_html(html: str) -> Element:
         html = html.split("?>", 1)[-1]
     # huge_tree: without it libxml2 drops everything nested deeper than 255
     # elements, and some generated pages nest that deep.
+    # collect_ids off: no lookup by id is made, and hashing every id costs.
     parser = etree.HTMLParser(
-        remove_comments=True, remove_pis=True, no_network=True, huge_tree=True
+        remove_comments=True, remove_pis=True, no_network=True, huge_tree=True, collect_ids=False
     )
     root = etree.fromstring(html, parser) if html.strip() else None
     if root is None:
