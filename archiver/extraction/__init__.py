@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -107,6 +108,20 @@ def _checked_url(url: str | None) -> str | None:
     return url
 
 
+def _with_site(options: Options, site: str) -> Options:
+    try:
+        return _cached_with_site(options, site)
+    except TypeError:  # options built by hand with a list in them: not hashable
+        return options.replace(site=site)
+
+
+@lru_cache(maxsize=64)
+def _cached_with_site(options: Options, site: str) -> Options:
+    # Checking every option again costs more than a small page's extraction
+    # step; options are frozen, so the same call gives the same result.
+    return options.replace(site=site)
+
+
 def extract(
     body: bytes | str,
     url: str | None = None,
@@ -134,7 +149,7 @@ def extract(
     url = _checked_url(url)
     options = options or Options()
     if isinstance(site, str):
-        options = options.replace(site=site)
+        options = _with_site(options, site)
     page = make_page(body, url or "", headers=headers, fetched_at=fetched_at, timezone=options.zone)
     module = None if site is None or isinstance(site, str) else site
     return extract_pages([page], options, found, module=module).article
