@@ -79,8 +79,8 @@ def run_once(
     began = time.monotonic()
     done = subprocess.run(command, cwd=ROOT, check=False)
     wall = time.monotonic() - began
-    for worker in workers:
-        worker.wait(120)
+    for process in workers:
+        process.wait(120)
     cpu = _children_cpu() - cpu
     written = json.loads(report.read_text())["articles_written"] if report.exists() else 0
     return {
