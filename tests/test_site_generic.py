@@ -821,3 +821,202 @@ def test_a_dateline_opening_the_body_dates_an_undated_page(
         "die Einzelheiten folgen unten.</p>"
     )
     assert _day_of_german_page(first) == expected
+
+
+# Titles and authors ----------------------------------------------------------
+
+
+def _titled(title: str, h1: str, head: str = "", after: str = "") -> str:
+    """A page with ``<title>`` ``title`` and the h1 ``h1`` (HTML) above the body."""
+    return (
+        f"<html><head><title>{title}</title>{head}</head><body>"
+        f"<div class='menu'><a href='/'>Home</a></div><article><h1>{h1}</h1>{after}"
+        f"<div class='entry-content'>{_PROSE}</div></article></body></html>"
+    )
+
+
+def test_a_single_angle_quote_parts_the_title_from_the_site_name() -> None:
+    assert strip_site_suffix("Council backs the plan › The Daily Example") == (
+        "Council backs the plan"
+    )
+
+
+def test_a_part_that_is_the_site_name_is_cut_not_one_sharing_a_word_with_it() -> None:
+    from archiver.extraction.generic.title import site_keys
+
+    sites = site_keys("Garden Magazine")
+    assert strip_site_suffix("Growing beans the garden way - Garden Magazine", sites) == (
+        "Growing beans the garden way"
+    )
+
+
+@pytest.mark.parametrize(
+    "h1",
+    [
+        '<span class="kicker">Politics</span><span class="visually-hidden">: </span>'
+        "<span>Council backs the plan</span>",
+        "<span>Politics</span>: Council backs the plan",
+        '<a href="/politics/council"><span class="label">Politics</span>'
+        " Council backs the plan</a>",
+    ],
+)
+def test_a_kicker_printed_in_its_own_element_is_not_the_title(h1: str) -> None:
+    html = _titled("Politics: Council backs the plan | The Daily Example", h1)
+    assert extract(html).title == "Council backs the plan"
+
+
+def test_a_kicker_the_title_tag_sets_apart_is_not_the_title() -> None:
+    html = _titled(
+        "Energy savings - free power check | The Daily Example",
+        '<span class="small">Energy savings</span> Free power check for every household',
+    )
+    assert extract(html).title == "Free power check for every household"
+
+
+def test_a_headline_printed_before_its_subtitle_is_no_kicker() -> None:
+    html = _titled(
+        "Council backs the plan - What it means for you | The Daily Example",
+        '<span class="main">Council backs the plan</span> <span>What it means for you</span>',
+    )
+    assert extract(html).title.startswith("Council backs the plan")
+
+
+def test_a_meta_title_printed_as_the_h1_beats_a_section_heading_matching_the_title() -> None:
+    html = _titled(
+        "City politics - The Daily Example",
+        "Council backs the plan",
+        head='<meta property="og:title" content="Council backs the plan">',
+    ).replace("<article>", "<h1 class='section'>City politics</h1><article>")
+    assert extract(html).title == "Council backs the plan"
+
+
+def test_a_heading_longer_than_what_is_left_of_the_title_is_the_headline() -> None:
+    html = _titled(
+        "08.11.2021 | Council backs the plan: The Daily Example",
+        "Council backs the plan",
+        head='<meta property="og:site_name" content="The Daily Example">',
+    )
+    assert extract(html).title == "Council backs the plan"
+
+
+def test_a_heading_copying_the_whole_title_loses_the_site_name_a_meta_title_drops() -> None:
+    html = _titled(
+        "Council backs the plan | The Daily Example",
+        "Council backs the plan | The Daily Example",
+        head='<meta property="og:title" content="Council backs the plan">',
+    )
+    assert extract(html).title == "Council backs the plan"
+
+
+def test_a_heading_that_is_the_first_part_of_the_title_is_the_headline() -> None:
+    title = "Council backs the plan » What the plan means for every street | The Daily Example"
+    html = _titled(
+        title, "Council backs the plan", head=f'<meta property="og:title" content="{title}">'
+    )
+    assert extract(html).title == "Council backs the plan"
+
+
+def test_the_headline_keeps_the_apostrophes_the_page_prints() -> None:
+    html = _titled(
+        "Council's plan passes after a long night | The Daily Example",
+        "Council’s plan passes after a long night",
+        head='<meta property="og:title" content="Council\'s plan passes after a long night">',
+    )
+    assert extract(html).title == "Council’s plan passes after a long night"
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        # The label in its own element, glued to the name.
+        (
+            '<div class="author"><span class="label">Written by</span>'
+            '<a href="/a/ann">Ann Smith</a></div>',
+            ["Ann Smith"],
+        ),
+        # A teaser's quoted words in an element named "author" are no names.
+        ('<div class="author">“Sensible, Julio…”</div>', []),
+        # A news agency in lower case after the name.
+        ("<p>Von Ann Smith, dpa</p>", ["Ann Smith"]),
+        # A profession before the name: "Rechtsanwalt X".
+        ('<div class="author">Rechtsanwalt Ann Smith</div>', ["Ann Smith"]),
+        # A headline opening with "Von" is no byline.
+        ("<p>Von Regeln, Zahlen und «großen Worten»</p>", []),
+    ],
+)
+def test_byline_fields_and_words_that_are_no_names(byline: str, authors: list[str]) -> None:
+    assert extract(_western(after=byline)).authors == authors
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("<p>11.12.2019 - Ann Smith</p>", ["Ann Smith"]),
+        ("<p>05.02.2020 - Redaktion: Ann Smith (Pressesprecherin)</p>", ["Ann Smith"]),
+        # One word after the date is a place or a section, not a name.
+        ("<p>11.12.2019 - Berlin</p>", []),
+    ],
+)
+def test_a_date_then_a_name_under_the_headline_is_a_byline(line: str, authors: list[str]) -> None:
+    assert extract(_western(after=line)).authors == authors
+
+
+@pytest.mark.parametrize(
+    "credit",
+    ["<p>Text: Ann Smith</p><p>Fotos: Bob Jones</p>", "<div><b>Von:</b><br><br>Ann Smith</div>"],
+)
+def test_a_credit_closing_the_article_names_the_author(credit: str) -> None:
+    html = _western(body=_PROSE * 4 + credit)
+    assert extract(html).authors == ["Ann Smith"]
+
+
+def test_the_author_label_in_a_block_of_labelled_fields() -> None:
+    block = (
+        '<div class="article-author-block"><span>Datum:</span> 19.11.2021 '
+        "<span>Autor:</span> Ann Smith <span>Quelle:</span> Example</div>"
+    )
+    html = _western().replace("</article>", f"{block}</article>")
+    assert extract(html).authors == ["Ann Smith"]
+
+
+def test_a_name_escaped_twice_in_json_ld_is_unescaped() -> None:
+    person = '{"@type": "Person", "name": "Ana Ib&aacute;&ntilde;ez"}'
+    data = f'{{"@type": "NewsArticle", "author": {person}}}'
+    html = _western(head=f'<script type="application/ld+json">{data}</script>')
+    assert extract(html).authors == ["Ana Ibáñez"]
+
+
+def test_a_first_name_in_json_ld_is_completed_from_the_persons_description() -> None:
+    person = (
+        '{"@type": "Person", "name": "Ann", "description": "Ann Smith writes on city politics."}'
+    )
+    data = f'{{"@type": "NewsArticle", "author": {person}}}'
+    html = _western(head=f'<script type="application/ld+json">{data}</script>')
+    assert extract(html).authors == ["Ann Smith"]
+
+
+def test_a_login_in_json_ld_is_given_as_the_byline_prints_it() -> None:
+    data = '{"@type": "NewsArticle", "author": {"@type": "Person", "name": "annsmith"}}'
+    html = _western(
+        head=f'<script type="application/ld+json">{data}</script>',
+        after='<p class="byline">By <span class="author">Ann Smith</span></p>',
+    )
+    assert extract(html).authors == ["Ann Smith"]
+
+
+def test_the_site_name_and_a_role_after_the_author_are_cut() -> None:
+    html = _western(
+        head='<meta property="og:site_name" content="Example">',
+        after='<div class="byline">Ann Smith Example Staff</div>',
+    )
+    assert extract(html).authors == ["Ann Smith"]
+
+
+def test_a_byline_in_a_column_named_sidebar_that_holds_the_headline_is_read() -> None:
+    html = (
+        "<html><head><title>Council backs the plan | The Daily Example</title></head><body>"
+        "<article><div id='sidebar'><h1>Council backs the plan</h1>"
+        "<span class='author vcard'><a rel='author' href='/a/ann'>Ann Smith</a></span></div>"
+        f"<div class='entry-content'>{_PROSE}</div></article></body></html>"
+    )
+    assert extract(html).authors == ["Ann Smith"]

@@ -83,7 +83,7 @@ _LEAD_IN = re.compile(
     r"|(?:publié|écrit|rédigé|publicado|escrito|pubblicato|scritto)\s+(?:par|por|da)\s+"
     r"|(?:by|von|vom|par|por|di|door|af|av|från|from|de|mit)(?:\s*[:\s]\s*|$)"
     r"|(?:autor(?:in|en)?|authors?|auteur|autore|verfasser(?:in)?|redakteur(?:in)?|post author)"
-    r"\s*[:：]?\s*"
+    r"\s*[:：]?\s*|redaktion\s*[:：]\s*"
     r"|(?:text|texte|interview|fotos?|photos?|bilder?)(?:\s*(?:und|and|&|/|,)\s*"
     r"(?:text|texte|interview|fotos?|photos?|bilder?))*\s*[:：]?\s*"
     r")+",
@@ -97,7 +97,10 @@ _TEXT_BYLINE = re.compile(
 )
 # A lead-in inside a byline: "Disko Von Ernst Lohoff", "Post author By X", and
 # after a date or a "published" word: "Veröffentlicht am 8. Februar 2022 von X".
-_INNER_LEAD_IN = re.compile(r"\s(?:By|Von|Par|Por|BY|VON|PAR|POR|by)\s+(?=\S)")
+_INNER_LEAD_IN = re.compile(
+    r"\s(?:By|Von|Par|Por|BY|VON|PAR|POR|by)\s+(?=\S)"
+    r"|\s(?:Autor(?:in)?|Author|Auteur|Verfasser(?:in)?)\s*:\s*(?=\S)"
+)
 _LOWER_LEAD_IN = re.compile(r"\s(?:von|by|par|por|da|di)\s+(?=\S)", re.IGNORECASE)
 _POSTED = re.compile(
     r"\d|posted|published|veröffentlicht|geschrieben|erstellt|gepostet|publié|écrit|publicado"
@@ -107,6 +110,8 @@ _POSTED = re.compile(
 # Where a name ends: a date, a time, a separator, a role, the next field.
 _NAME_END = re.compile(
     r"\s*(?:[|•·»«/\n\t]|\s[-–—]\s|[-–—]{2}|\(|\[|:|(?<!\w)\d|\bam\b|\bon\b|\bat\b|\bum\b|\ble\b"
+    # The next field's label: "Autor: X Quelle: Y".
+    r"|\s(?:quelle|source|datum|date|kategorie|category|rubrik|tags|lesezeit)\s*:"
     r"|\bel\b|\bil\b|\bupdated\b|\baktualisiert\b|\bveröffentlicht\b|\bpublished\b"
     r"|\bposted\b|\bin\b|\bfor\b|\bfür\b|\bvia\b|\bfoto\b|\bphoto\b|\bbild\b|\bmit\b|\bwith\b"
     r"|\bdans\b|\ben\b|\bde la\b|\bcomments?\b|\bkommentare?\b|\bshare\b|\bfollow\b"
@@ -120,7 +125,7 @@ _ROLE = re.compile(
     r"^(?:[\w-]*(?:experte|expertin|autor|autorin|redakteur|redakteurin|korrespondent|"
     r"korrespondentin|reporter|reporterin|kolumnist|kolumnistin|chefredakteur|editor|"
     r"correspondent|columnist|contributor|journalist|journaliste|rédacteur|rédactrice|"
-    r"envoyé spécial|envoyée spéciale|staff writer|senior writer))\s+",
+    r"anwalt|anwältin|envoyé spécial|envoyée spéciale|staff writer|senior writer))\s+",
     re.IGNORECASE,
 )
 _PARTICLES = frozenset(
@@ -141,6 +146,9 @@ _NOT_IN_NAMES = frozenset(
     "comment seite page published posted veröffentlicht updated aktualisiert".split()
 )
 _MAX_NAME = 60
+# Quotation marks, an ellipsis, a question or exclamation mark: words of a
+# headline or a teaser, not a name.
+_QUOTED = re.compile(r"[…“”„«»?!¿¡\"]")
 _MAX_BYLINE = 200
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -156,7 +164,7 @@ def _name(text: str, strict: bool = True) -> str | None:
     text = _HANDLE.sub(" ", text)
     text = _ROLE.sub("", text.strip(" \t\n.,;:-–—|/·•*"))
     text = clean_text(text).strip(" .,;:-–—|/·•*'\"()[]")
-    if not text or len(text) > _MAX_NAME or not _LETTER.search(text):
+    if not text or len(text) > _MAX_NAME or not _LETTER.search(text) or _QUOTED.search(text):
         return None
     words = _words(text)
     if len(words) > 5 or len(text) < 2 or _NOT_NAMES.match(text):
@@ -172,6 +180,18 @@ def _name(text: str, strict: bool = True) -> str | None:
 
 def clean_names(byline: str, strict: bool = True) -> list[str]:
     """The names in a byline as printed: ``"Von Max Muster und Eva Beispiel | 3.5.2020"``."""
+    names: list[str] = []
+    for part in _byline_parts(byline):
+        name = _name(part, strict)
+        if name and name not in names:
+            names.append(name)
+    # "Max Muster" and "Muster": keep the fullest form of each name.
+    return [n for n in names if not any(n != m and n in m for m in names)][:10]
+
+
+def _byline_parts(byline: str) -> list[str]:
+    """The parts of a byline that may be names: after the lead-in, up to the
+    date or the next field, split at "and" and commas."""
     byline = clean_text(byline)[:_MAX_BYLINE]
     inner = _INNER_LEAD_IN.search(byline)
     if inner is None:
@@ -186,14 +206,7 @@ def clean_names(byline: str, strict: bool = True) -> list[str]:
         byline = byline[: end.start()]
     elif end is not None:
         return []
-    names: list[str] = []
-    for part in _SPLIT.split(byline):
-        part = _LEAD_IN.sub("", part.strip())
-        name = _name(part, strict)
-        if name and name not in names:
-            names.append(name)
-    # "Max Muster" and "Muster": keep the fullest form of each name.
-    return [n for n in names if not any(n != m and n in m for m in names)][:10]
+    return [_LEAD_IN.sub("", part.strip()) for part in _SPLIT.split(byline.rstrip(" ,;"))]
 
 
 def _elsewhere(element: Element, stop: set[Element], inside: bool) -> bool:
@@ -210,7 +223,8 @@ def _elsewhere(element: Element, stop: set[Element], inside: bool) -> bool:
             return True
         names = f"{node.get('class') or ''} {node.get('id') or ''}"
         if any(_ELSEWHERE.search(token) for token in names.split()):
-            return True
+            # A column of the article that holds its headline is its header.
+            return not (inside and next(node.iter("h1"), None) is not None)
         node = node.getparent()
     return False
 
@@ -241,7 +255,8 @@ def _element_names(element: Element) -> list[str]:
         return found
     text = element.get("content") or element.get("title") or ""
     if not text or element.tag == "a":
-        text = text_of(element) or text
+        # An element's edge parts words: "<span>Geschrieben von</span><a>X</a>".
+        text = " ".join(element.itertext()) or text
     if len(clean_text(text)) > _MAX_BYLINE:
         return []
     return clean_names(text, strict=False)
@@ -283,19 +298,49 @@ def markup_authors(
     return best[2] if best else []
 
 
+def _is_phrase(parts: list[str]) -> bool:
+    """True for the parts of a sentence, not of a byline: one ends with "and"
+    cut short ("Von Sprachregeln, Gender-Politik und «…»"), or has words in
+    lower case ("Von der Idee zum Produkt")."""
+    if len(parts) > 1 and not parts[-1].strip():
+        return True
+    for part in parts:
+        words = part.split()
+        if len(words) > 1 and any(w[0].islower() and w not in _PARTICLES for w in words):
+            return True
+    return False
+
+
 def text_authors(lines: Iterable[str]) -> list[str]:
     """Names after a byline word in short lines: "Von X", "By X", "Autor: X"."""
     for line in lines:
         line = line.strip()
         if not line or len(line) > 120:
             continue
+        # A byline word, or a date then who wrote it: "11.12.2019 - Ann Smith".
         match = _TEXT_BYLINE.search(line)
+        dated = match is None
+        match = match or _DATED_BYLINE.search(line)
         if match is None:
             continue
-        names = clean_names(match.group("rest"))
+        rest = match.group("rest")
+        if _is_phrase(_byline_parts(rest)):
+            continue
+        names = clean_names(rest)
+        if dated and any(len(n.split()) < 2 for n in names):
+            continue  # a place, a section: "05.02.2020 - Berlin"
+        # An agency in lower case after the names ("Von Ann Smith, dpa") is no person.
+        if len(names) > 1 and names[0][0].isupper():
+            names = [n for n in names if n[0].isupper() or " " in n]
         if names and all(n[0].isupper() for n in names):
             return names
     return []
+
+
+_DATED_BYLINE = re.compile(
+    r"^\s*(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
+    r"\s*[-–—|·•]\s*(?P<rest>\S.{0,80})$"
+)
 
 
 def _key(text: str) -> str:
@@ -310,4 +355,15 @@ def not_the_site(names: list[str], *sites: str | None, url: str = "") -> list[st
     if host:
         keys.add(_key(host))
         keys.add(_key(host.rsplit(".", 1)[0]))
-    return [name for name in names if _key(name) and _key(name) not in keys]
+    people: list[str] = []
+    for name in names:
+        words = name.split()
+        if len(words) >= 4 and words[-1].casefold() in _STAFF and _key(words[-2]) in keys:
+            name = " ".join(words[:-2])  # "Ann Smith Example Staff"
+        if _key(name) and _key(name) not in keys and name not in people:
+            people.append(name)
+    return people
+
+
+# The role after the site's name: "Ann Smith Example Staff".
+_STAFF = frozenset({"staff", "writer", "reporter", "contributor", "correspondent"})

@@ -2,7 +2,8 @@
 
 The labels are read from the page's text lines (see ``page_text``), in the
 zone after the headline and at the end of the article, where sites print
-them. A value runs until whitespace, punctuation or the next label.
+them. A value runs until whitespace, punctuation or the next label. A
+Western credit closing the article ("Text: X", "Von:" then X) is read too.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from archiver.extraction.generic.authors import clean_names
 from archiver.extraction.text import clean_text
 
 __all__ = ["Byline", "clean_person", "clean_source", "labelled_values", "read_byline"]
@@ -68,6 +70,10 @@ _ACCOUNT_AND_DATE = re.compile(
 )
 _DATE_LINE = re.compile(r"^(?:发布时间|发表时间|发布于|时间)\s*[:：]|^\d{4}[-/年]\d")
 
+_LATIN_CREDIT = re.compile(
+    r"^\s*(?:text|texte|autor|autorin|author|von|by|written by|texto|par)\s*:\s*(?P<value>\S.*)$",
+    re.IGNORECASE,
+)
 _NOT_A_NAME = re.compile(
     r"^(?:未知|佚名|匿名|admin|administrator|本站|小编|网友|null|none|undefined|unknown"
     r"|name|编辑部|整合|综合|报道|编译|发自|摄影?|实习生|通讯员|特约|供图|制图|\d+|.*@.*"
@@ -156,7 +162,10 @@ def _split_names(value: str) -> list[str]:
 
 # A label at the end of a line takes its value from the next line
 # ("责任编辑:" then "于文凯" in the next element).
-_LABEL_AT_END = re.compile(r"(责任编辑|编辑|责编|作者|来源|出处|记者)\s*([:：])\s*\n\s*")
+_LABEL_AT_END = re.compile(
+    r"(责任编辑|编辑|责编|作者|来源|出处|记者|(?<![^\n])(?:Text|Autor|Autorin|Author|Von|By))"
+    r"\s*([:：])\s*\n\s*"
+)
 
 
 def _lines(text: str) -> list[str]:
@@ -206,6 +215,11 @@ def read_byline(header: str, tail: str, lead: str) -> Byline:
                 match = _REPORTER_LINE.match(line)
             if match:
                 byline.authors = _split_names(match.group("value"))
+            elif len(line) <= _SHORT_LINE:
+                # A Western credit closing the article: "Text: Ann Smith".
+                latin = _LATIN_CREDIT.match(line)
+                if latin:
+                    byline.authors = clean_names(latin.group("value"))
     if not byline.authors:
         for line in _lines(lead)[:6]:
             match = _REPORTER_BRACKET.search(line)

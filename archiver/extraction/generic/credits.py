@@ -3,6 +3,7 @@ printed byline and meta tags."""
 
 from __future__ import annotations
 
+import html
 import re
 
 from archiver.extraction.generic.authors import not_the_site
@@ -24,6 +25,18 @@ AUTHOR_META = (
 )
 SOURCE_META = ("source", "contentsource", "mediaid", "og:source", "article:source")
 EDITOR_META = ("editor", "article:editor")
+
+
+_LOGIN = re.compile(r"[a-z0-9]+(?:[._-][a-z0-9]+)*")
+
+
+def _login(name: str) -> str:
+    return "".join(c for c in name.casefold() if c.isalnum())
+
+
+def _unescape(name: str) -> str:
+    """A name escaped twice in the page's data: "Redacci&oacute;n"."""
+    return html.unescape(name) if "&" in name else name
 
 
 class Credits:
@@ -74,12 +87,12 @@ def extract_credits(
     meta_authors: list[str] = []
     for value in meta.all(*AUTHOR_META):
         for name in value.split(","):
-            person = clean_person(name)
+            person = clean_person(_unescape(name))
             # The outlet (新浪: article:author is the source) is not a journalist.
             if person and person not in (source, *meta_authors):
                 meta_authors.append(person)
     candidates: list[tuple[list[str], FieldSource]] = [
-        ([a for a in (clean_person(n) for n in ld.authors) if a], "json-ld"),
+        ([a for a in (clean_person(_unescape(n)) for n in ld.authors) if a], "json-ld"),
         (byline.authors, "text"),
         (markup or [], "selector"),
         (printed or [], "text"),
@@ -98,7 +111,11 @@ def extract_credits(
     if not authors and fallback is not None:
         authors = fallback[0]
         credits.sources["authors"] = fallback[1]
-    credits.authors = authors[:10]
+    # A login ("annsmith", "ann-smith") that another source prints as a name.
+    printed_forms = {_login(n): n for names, _where in candidates for n in names if " " in n}
+    credits.authors = [
+        printed_forms.get(_login(n), n) if _LOGIN.fullmatch(n) else n for n in authors[:10]
+    ]
 
     editor = byline.editor
     if editor:

@@ -155,7 +155,18 @@ def _person_name(item: dict[str, Any]) -> str | None:
     if name is None and (item.get("givenName") or item.get("familyName")):
         parts = (_text(item.get(key)) for key in ("givenName", "familyName"))
         name = " ".join(p for p in parts if p) or None
+    if name and " " not in name:
+        # A first name ("Nils") whose description opens with the full name:
+        # "Nils Muster ist freier Autor...".
+        description = _text(item.get("description")) or ""
+        if description.startswith(name + " "):
+            surname = _SURNAME.match(description, len(name))
+            if surname:
+                name += " " + surname.group(1)
     return name
+
+
+_SURNAME = re.compile(r"\s+([A-ZÀ-ÖØ-Þ][^\W\d_]+(?:-[A-ZÀ-ÖØ-Þ][^\W\d_]+)?)(?=[\s,.;:]|$)")
 
 
 def _names(value: Any, ids: dict[str, dict[str, Any]]) -> list[str]:
