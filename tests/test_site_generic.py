@@ -1020,3 +1020,110 @@ def test_a_byline_in_a_column_named_sidebar_that_holds_the_headline_is_read() ->
         f"<div class='entry-content'>{_PROSE}</div></article></body></html>"
     )
     assert extract(html).authors == ["Ann Smith"]
+
+
+# Body recall -------------------------------------------------------------------
+
+
+def _page(article: str) -> str:
+    """A page with a menu, ``article`` under its headline, and a comment."""
+    return (
+        "<html><head><title>Council backs the plan | The Daily Example</title></head>"
+        "<body><div class='menu'><a href='/'>Home</a> <a href='/news'>News</a></div>"
+        f"<article><h1>Council backs the plan</h1>{article}</article>"
+        f"<div class='comments'><p>{_PROSE}</p></div></body></html>"
+    )
+
+
+def _sentences(subject: str, count: int = 6) -> str:
+    return f"{subject} was discussed at length, with figures, objections and replies. " * count
+
+
+def test_soft_hyphens_are_taken_out_of_the_body() -> None:
+    body = "<p>Im Mit&shy;tel&shy;al&shy;ter, so the council said, the town was small.</p>"
+    article = extract(_western(body=body + _PROSE))
+    assert "Mittelalter" in article.body_html
+    assert "\xad" not in article.body_html and "&shy;" not in article.body_html
+
+
+def test_a_junk_word_inside_another_word_does_not_name_junk() -> None:
+    # "photoset" holds "hot" (as in hot news): the block is the article's.
+    html = _page(
+        f"<div class='column'><p>{_sentences('The budget', 8)}</p></div><div class='photoset'>"
+        f"<div class='set'><div><p>{_sentences('The harbour', 6)}</p></div></div></div>"
+    )
+    body = extract(html).body_html
+    assert "The budget" in body and "The harbour" in body
+
+
+def test_a_gallery_keeps_the_captions_that_hold_its_text() -> None:
+    slides = "".join(
+        f"<figure><img src='/{n}.jpg'><figcaption><p>Idea {n}: a costume.</p>"
+        f"<p>{_sentences(f'Costume {n}', 2)}</p></figcaption></figure>"
+        for n in range(1, 7)
+    )
+    html = _page(f"<div class='intro'><p>{_sentences('The list', 2)}</p></div>{slides}")
+    body = extract(html).body_html
+    assert all(f"Costume {n}" in body for n in range(1, 7))
+
+
+def test_the_text_of_a_named_anchor_is_no_link() -> None:
+    answers = "".join(
+        f"<p><a name='q{n}'>Question {n}: what did the council decide, and why?</a></p>"
+        f"<p>{_sentences(f'Answer {n}', 3)}</p>"
+        for n in range(1, 5)
+    )
+    body = extract(_western(body=answers)).body_html
+    assert all(f"Question {n}" in body for n in range(1, 5))
+
+
+def test_a_data_table_is_a_part_of_the_article_around_it() -> None:
+    rows = "".join(
+        f"<tr><td>Name {n}, Writer, Town {n}, Country, Signed, Year, Role, Note</td></tr>"
+        for n in range(40)
+    )
+    html = _page(
+        f"<div class='letter'><p>{_sentences('The open letter', 3)}</p>"
+        f"<table>{rows}</table><p>{_sentences('Free debate', 2)}</p></div>"
+    )
+    body = extract(html).body_html
+    assert "The open letter" in body and "Free debate" in body and "Name 39" in body
+
+
+def test_the_headings_between_sibling_blocks_of_the_article_are_kept() -> None:
+    # The parent is named like a list: the body is widened over its sibling
+    # blocks of one kind, not to the parent; the headings between them go too.
+    parts = "".join(
+        f"<h3>Part {n} heading</h3><div class='panel'><div class='inner'>"
+        f"<p>{_sentences(f'Part {n}', n)}</p></div></div>"
+        for n in (2, 5, 3)
+    )
+    body = extract(_page(f"<div class='accordion-list'>{parts}</div>")).body_html
+    assert all(f"Part {n} heading" in body for n in (2, 5, 3))
+
+
+def test_sibling_blocks_of_the_body_s_own_kind_join_it_whatever_their_name() -> None:
+    # The sections are named like junk ("report"); the body was found in one of them.
+    sections = "".join(
+        f"<section class='report-section'><h2>Section {n}</h2>"
+        f"<div class='copy'><p>{_sentences(f'Section {n}', n)}</p></div></section>"
+        for n in (3, 6, 4)
+    )
+    body = extract(_page(sections)).body_html
+    assert all(f"Section {n} was" in body for n in (3, 6, 4))
+
+
+def test_the_lead_paragraphs_above_the_body_are_kept_past_ad_slots_and_buttons() -> None:
+    # The first paragraphs print before the block with the rest of the text,
+    # between them an empty ad slot, a subheading and a "Read more" button.
+    rest = "".join(f"<p>{_sentences(f'Point {n}', 3)}</p>" for n in range(12))
+    html = _page(
+        "<div class='wrap'>"
+        f"<div class='para'>{_sentences('The opening', 2)}</div>"
+        f"<div class='para'>{_sentences('The second paragraph', 2)}</div>"
+        "<div class='slot'></div><div class='para'>What we learned</div>"
+        f"<div class='more'>Read more</div><div class='rest'>{rest}</div></div>"
+    )
+    body = extract(html).body_html
+    assert "The opening" in body and "The second paragraph" in body
+    assert "What we learned" in body and "Read more" not in body and "Point 11" in body

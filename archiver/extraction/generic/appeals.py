@@ -27,7 +27,7 @@ import re
 
 from archiver.extraction.generic.tree import Element, remove, text_of
 
-__all__ = ["drop_appeals"]
+__all__ = ["READ_MORE", "drop_appeals"]
 
 # Word starts (and CJK phrases) of appeals to the reader, lowercased text.
 _APPEAL = re.compile(
@@ -61,7 +61,7 @@ _NOTICE = re.compile(
     re.IGNORECASE,
 )
 # The last link of a teaser: "read more" in the languages of the pages.
-_READ_MORE = re.compile(
+READ_MORE = re.compile(
     r"^\W*(?:weiterlesen|mehr lesen|read more|continue reading|lire la suite|lire plus"
     r"|leer más|seguir leyendo|continua a leggere|leggi tutto|阅读全文|查看全文)\W*$",
     re.IGNORECASE,
@@ -116,7 +116,7 @@ def _teaser(node: Element, text: str) -> bool:
     if not links or not links[-1].get("href"):
         return False
     last = links[-1]
-    return bool(_READ_MORE.match(text_of(last))) and text.endswith(_squeezed(text_of(last)))
+    return bool(READ_MORE.match(text_of(last))) and text.endswith(_squeezed(text_of(last)))
 
 
 def _size(text: str) -> int:

@@ -9,16 +9,20 @@
   links, sentence punctuation) that is none of those by its name or its text.
 - ``sibling_blocks``: an article split over sibling blocks of one kind (the
   same tag and class tokens, numbered ones aside), each holding prose: page
-  builders print each section or paragraph group as such a block.
+  builders print each section or paragraph group as such a block, often
+  under a heading of its own (kept). A name that reads like junk
+  ("section--ads") does not part them: the body was found in one of them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from itertools import islice
 
 from lxml import etree
 
+from archiver.extraction.generic.appeals import READ_MORE
 from archiver.extraction.generic.body import NOT_BODY_TAGS, Scan, text_stats
 from archiver.extraction.generic.containers import junk_block, prose
 from archiver.extraction.generic.tree import Element, text_of
@@ -73,6 +77,8 @@ def _is_lead(node: Element, text: str, total: int) -> bool:
 
 
 _SIBLINGS = 8
+_SIBLING_VISITS = 40
+"""Siblings walked, the empty ones too (ad slots, spacers)."""
 _SIBLING_MIN_PROSE = 3.0
 _SIBLING_MAX_LINKS = 0.3
 _SIBLING_MIN_CHARS = 80
@@ -114,18 +120,49 @@ def _meta_line(sibling: Element) -> bool:
 def _preceding_prose(body: Element, headline: Element | None, scan: Scan) -> list[Element]:
     """The prose blocks just before the body block, up to the headline."""
     leads: list[Element] = []
+    pending: list[Element] = []  # short lines, kept when a prose block comes above them
     above = set(headline.iterancestors()) if headline is not None else set()
-    for count, sibling in enumerate(body.itersiblings(preceding=True)):
-        if count >= _SIBLINGS or sibling is headline or sibling in above:
+    count = 0
+    for visited, sibling in enumerate(body.itersiblings(preceding=True)):
+        if count >= _SIBLINGS or visited >= _SIBLING_VISITS:
+            break
+        if sibling is headline or sibling in above:
             break
         if headline is not None and headline in set(sibling.iterdescendants()):
             break
+        if sibling.tail and sibling.tail.strip():
+            break  # loose text (lines parted by <br>s): no run of blocks
+        if not isinstance(sibling.tag, str):
+            continue
+        text = text_of(sibling)
+        if not text.strip() or READ_MORE.match(text):
+            continue  # an empty ad slot, a "Read more" button between the lead and the text
+        count += 1
         if not _prose_sibling(sibling, scan):
             if _meta_line(sibling):
                 continue  # the byline between the standfirst and the text
+            if _short_line(sibling, scan):
+                pending.append(sibling)  # a subheading, a one-line paragraph
+                continue
             break
+        leads += pending
         leads.append(sibling)
+        pending = []
     return leads[::-1]
+
+
+_SHORT_LINE_CHARS = 160
+
+
+def _short_line(sibling: Element, scan: Scan) -> bool:
+    """A line of text with no link: a subheading or a one-sentence paragraph."""
+    if (
+        sibling.tag in _NOT_SIBLINGS
+        or junk_block(sibling, scan)
+        or sibling.find(".//a") is not None
+    ):
+        return False
+    return len("".join(text_of(sibling).split())) <= _SHORT_LINE_CHARS
 
 
 def lead_blocks(body: Element, headline: Element | None, scan: Scan) -> list[Element]:
@@ -212,13 +249,60 @@ def _signature(node: Element) -> frozenset[str]:
     return frozenset(t for t in tokens if not _NUMBERED.search(t))
 
 
-def _continuation(sibling: Element, tag: str, signature: frozenset[str], scan: Scan) -> bool:
-    if sibling.tag != tag or _signature(sibling) != signature or junk_block(sibling, scan):
+def _continuation(
+    sibling: Element, tag: str, signature: frozenset[str], scan: Scan, named: bool
+) -> bool:
+    """``named``: the body's own block is named like junk ("section--ads"): its
+    kind's name says nothing against the article, the body was found in one."""
+    if sibling.tag != tag or _signature(sibling) != signature:
+        return False
+    if not named and junk_block(sibling, scan):
         return False
     if prose(sibling, scan) < _SAME_MIN_PROSE:
         return False
     total, linked = text_stats(sibling)
     return total > 0 and linked <= _SAME_MAX_LINKS * total
+
+
+_SECTION_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_SECTION_HEADING_CHARS = 120
+
+
+def _section_heading(sibling: Element) -> bool:
+    """A short heading with no link: the title of the section printed after it."""
+    if sibling.tag not in _SECTION_HEADINGS or sibling.find(".//a") is not None:
+        return False
+    return 0 < len(text_of(sibling).strip()) <= _SECTION_HEADING_CHARS
+
+
+def _run(
+    siblings: Iterator[Element],
+    tag: str,
+    signature: frozenset[str],
+    scan: Scan,
+    *,
+    up: bool,
+    named: bool,
+) -> list[Element]:
+    """The blocks continuing the body in ``siblings`` (walked away from it),
+    with the section headings printed just above each (``up``: walked upwards,
+    the one above the first block too)."""
+    found: list[Element] = []
+    pending: list[Element] = []  # headings since the last block (walking up: above it)
+    for sibling in islice(siblings, _SAME_MAX_SIBLINGS):
+        if _continuation(sibling, tag, signature, scan, named):
+            found += pending
+            found.append(sibling)
+            pending = []
+        elif isinstance(sibling.tag, str) and _section_heading(sibling):
+            pending.append(sibling)
+        elif pending and text_of(sibling).strip():
+            if up and found:
+                break  # the first block's heading is in; above it the article's header
+            pending = []  # not a heading of the next block: text between the blocks
+    if up and found:
+        found += pending
+    return found
 
 
 def sibling_blocks(body: Element, scan: Scan) -> tuple[Element, list[Element], list[Element]]:
@@ -233,16 +317,11 @@ def sibling_blocks(body: Element, scan: Scan) -> tuple[Element, list[Element], l
         signature = _signature(node)
         tag = node.tag
         if signature and isinstance(tag, str):
-            before = [
-                s
-                for s in islice(node.itersiblings(preceding=True), _SAME_MAX_SIBLINGS)
-                if _continuation(s, tag, signature, scan)
-            ]
-            after = [
-                s
-                for s in islice(node.itersiblings(), _SAME_MAX_SIBLINGS)
-                if _continuation(s, tag, signature, scan)
-            ]
+            named = junk_block(node, scan)
+            before = _run(
+                node.itersiblings(preceding=True), tag, signature, scan, up=True, named=named
+            )
+            after = _run(node.itersiblings(), tag, signature, scan, up=False, named=named)
             if before or after:
                 return node, before[::-1], after
         node = node.getparent()

@@ -24,7 +24,15 @@ from archiver.extraction.generic.names import NEGATIVE_NAMES, POSITIVE_NAMES, is
 from archiver.extraction.generic.regions import Placement, placement_factor
 from archiver.extraction.generic.tree import Element, text_of
 
-__all__ = ["NOT_BODY_TAGS", "BodyChoice", "Scan", "find_body", "scan_page", "text_stats"]
+__all__ = [
+    "NOT_BODY_TAGS",
+    "BodyChoice",
+    "Scan",
+    "find_body",
+    "is_link",
+    "scan_page",
+    "text_stats",
+]
 
 MAX_ELEMENTS = 150_000
 """Work cap: elements scored; a 20 MB page costs no more than this many."""
@@ -107,6 +115,12 @@ def _visible_length(text: str) -> int:
     return len(text) - sum(text.count(c) for c in _WHITESPACE)
 
 
+def is_link(anchor: Element) -> bool:
+    """An ``<a>`` that links: not a named anchor (``<a name>`` with no href,
+    a jump target that wraps a heading or a paragraph of the text)."""
+    return anchor.get("href") is not None or anchor.get("name") is None
+
+
 def text_stats(element: Element) -> tuple[int, int]:
     """(all text, text inside links), whitespace excluded; C-level work only.
 
@@ -115,7 +129,12 @@ def text_stats(element: Element) -> tuple[int, int]:
     total = _visible_length(text_of(element))
     # One string() per link: an XPath like .//a//text() merges node sets in
     # quadratic time on a page with 100,000 links.
-    linked = sum(_visible_length(text_of(a)) for a in element.iter("a"))
+    # Named anchors (``is_link``) left out; the test inlined: pages have thousands of links.
+    linked = sum(
+        _visible_length(text_of(a))
+        for a in element.iter("a")
+        if a.get("href") is not None or a.get("name") is None
+    )
     return total, min(linked, total)
 
 
@@ -154,8 +173,8 @@ def _add(
         score *= HIDDEN_FACTOR
     tag = holder.tag
     while tag in _INLINE:
-        if tag == "a":
-            return  # link text is navigation, not prose
+        if tag == "a" and (holder.get("href") is not None or holder.get("name") is None):
+            return  # link text is navigation, not prose (``is_link``, inlined)
         holder = holder.getparent()
         if holder is None:
             return

@@ -8,10 +8,15 @@ densest block: the density winner is one of its paragraphs' containers, a
 long article's first section, or a prose-heavy comment thread. The marked
 block loses only to a density winner elsewhere with much more prose (a
 template that marks a teaser box).
+
+A block is junk by its name (``junk_names``) when a junk word starts or ends
+a word of it, not when it sits inside one ("photo" holds no "hot"). A data
+table found as the densest block is a part of the article around it.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from lxml import etree
@@ -83,6 +88,7 @@ _EXPAND_FAR_SHARE = 0.5
 _EXPAND_SHARE = 0.35
 """A parent is taken when its other children hold this share of the body's prose."""
 _EXPAND_MAX_LINKS = 0.35
+_TABLE_PARTS = frozenset({"table", "tbody", "thead", "tfoot"})
 _EXPAND_MIN = 12.0
 """...and at least this much prose (two paragraphs), not a byline line."""
 
@@ -123,8 +129,18 @@ def junk_names(names: str) -> bool:
     """A class and id (as the page has them) named like junk and not like content.
 
     Cached: the two patterns are long, and a page repeats its names."""
-    names = names.lower()
-    return NEGATIVE_NAMES.search(names) is not None and not POSITIVE_NAMES.search(names)
+    low = names.lower()
+    if NEGATIVE_NAMES.search(low) is None or POSITIVE_NAMES.search(low) is not None:
+        return False
+    return _WORD_JUNK.search(_CAMEL.sub("-", names).lower()) is not None
+
+
+# A junk word counts at the start or the end of a word of the name, not
+# inside one: "photo" holds no "hot", "canvas" no "nav".
+_WORD_JUNK = re.compile(
+    rf"(?<![a-z])(?:{NEGATIVE_NAMES.pattern})|(?:{NEGATIVE_NAMES.pattern})(?![a-z])"
+)
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
 def expand_body(choice: BodyChoice, scan: Scan) -> BodyChoice:
@@ -136,6 +152,9 @@ def expand_body(choice: BodyChoice, scan: Scan) -> BodyChoice:
     node = choice.element
     prose = accepted = _prose(node, scan.own, junk)
     levels = 0
+    # A data table (a list of names, of results) is a part of an article: the
+    # block holding it is the body when it adds any prose (_EXPAND_MIN).
+    in_table = node.tag in _TABLE_PARTS
     for climb in range(_EXPAND_CLIMB):
         child, node = node, node.getparent()
         if node is None or node.tag in {"body", "html"} or _junk(node, junk):
@@ -153,6 +172,8 @@ def expand_body(choice: BodyChoice, scan: Scan) -> BodyChoice:
             break
         prose += added
         share = _EXPAND_SHARE if climb < _EXPAND_LEVELS else _EXPAND_FAR_SHARE
+        if in_table and node.tag not in _TABLE_PARTS:
+            share, in_table = 0.0, False
         if prose - accepted < max(share * accepted, _EXPAND_MIN):
             continue
         total, linked = text_stats(node)

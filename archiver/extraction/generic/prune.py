@@ -1,5 +1,9 @@
 """Prune the body: a copy of the body block without navigation, link lists,
-hidden blocks and blocks named like junk (comment, share, related...)."""
+hidden blocks and blocks named like junk (comment, share, related...).
+
+A picture's caption goes, unless the captions hold most of the text (a
+gallery or a list article printed as captioned pictures); soft hyphens go
+from the text; a named anchor (``<a name>`` with no href) is no link."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from functools import lru_cache
 from lxml import etree
 
 from archiver.extraction.generic.appeals import drop_appeals
-from archiver.extraction.generic.body import NOT_BODY_TAGS
+from archiver.extraction.generic.body import NOT_BODY_TAGS, is_link
 from archiver.extraction.generic.boilerplate import drop_boilerplate
 from archiver.extraction.generic.names import NEGATIVE_NAMES, POSITIVE_NAMES
 from archiver.extraction.generic.tree import Element, outline_links, remove, text_of, unwrap
@@ -45,7 +49,7 @@ def _subtree_stats(root: Element) -> dict[Element, tuple[int, int]]:
             tail = child.tail
             if tail:
                 total += _visible(tail)
-        if tag == "a" and node not in outline:
+        if tag == "a" and node not in outline and is_link(node):
             linked = total
         stats[node] = (total, linked)
     return stats
@@ -223,6 +227,8 @@ def prune_body(
             del node.attrib[marker]
     stats = _subtree_stats(body)
     whole = max(stats.get(body, (0, 0))[0], 1)
+    # A gallery or a list article: its text is in its pictures' captions.
+    gallery = sum(stats[n][0] for n in body.iter("figcaption")) >= _SAFE_SHARE * whole
     doomed: list[Element] = []
     swallowed: list[Element] = []
     block = whole  # the text of the picked block being walked
@@ -247,6 +253,8 @@ def prune_body(
         if node in chosen:
             block = total
             continue
+        if gallery and tag == "figcaption":
+            continue  # the gallery's text, not a picture's credit
         density = linked / total if total else 0.0
         cls, ident = node.get("class"), node.get("id")
         names = f"{cls or ''} {ident or ''}" if cls or ident else ""
@@ -286,7 +294,24 @@ def prune_body(
     for node in swallowed:
         if node.getparent() is not None:
             unwrap(node)
+    _drop_soft_hyphens(body)
     return drop_boilerplate(drop_appeals(body))
+
+
+_SOFT_HYPHEN = "\xad"
+
+
+def _drop_soft_hyphens(body: Element) -> None:
+    """Soft hyphens (U+00AD, ``&shy;``) out of the text, changed in place: a
+    hyphenation hint is invisible unless a line breaks there; left in, it
+    splits every word it marks ("Mit|tel|al|ter") for any search or match."""
+    if _SOFT_HYPHEN not in text_of(body):
+        return
+    for node in body.iter():
+        if node.text and _SOFT_HYPHEN in node.text:
+            node.text = node.text.replace(_SOFT_HYPHEN, "")
+        if node is not body and node.tail and _SOFT_HYPHEN in node.tail:
+            node.tail = node.tail.replace(_SOFT_HYPHEN, "")
 
 
 def _stand_in(node: Element, names: str) -> bool:
