@@ -24,8 +24,13 @@ _SPACES = re.compile(r"\s+")
 _PLAIN = str.maketrans("’‘‚‛´`“”„‟", "''''''\"\"\"\"")
 
 
+_CURLY = re.compile("[’‘‚‛´`“”„‟]")
+
+
 def _key(text: str) -> str:
-    return "".join(text.translate(_PLAIN).split())  # the characters \s matches, gone
+    if _CURLY.search(text):  # (a search costs less than a translation)
+        text = text.translate(_PLAIN)
+    return "".join(text.split())  # the characters \s matches, gone
 
 
 _WORD = re.compile(r"\w{4,}")
@@ -280,7 +285,8 @@ def _pick_title(
         h for h in ordered[:MAX_TITLE_CANDIDATES] if h.tag not in _NOT_TITLES and len(h) <= 8
     ]
     cleaned = [clean_text(text_of(h)) for h in ordered]
-    texts = {_key(text): h for text, h in zip(reversed(cleaned), reversed(ordered), strict=True)}
+    keys = [_key(text) for text in cleaned]
+    texts = {key: h for key, h in zip(reversed(keys), reversed(ordered), strict=True)}
     # JSON-LD's headline printed as a heading, or a meta title printed as
     # the h1 (after its kicker): two sources agree.
     said = {_key(clean_text(text)) for text, _source in structured}
@@ -288,7 +294,7 @@ def _pick_title(
         parts = _without_kicker(h, said) if h.tag == "h1" else None
         if parts is not None:
             texts.setdefault(_key(parts[1]), h)
-    printed = {_key(text): text for text in cleaned}
+    printed = dict(zip(keys, cleaned, strict=True))
     for text, source in structured:
         key = _key(clean_text(text))
         heading = texts.get(key)
