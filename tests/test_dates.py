@@ -187,3 +187,89 @@ def test_year_less_dates_are_left_unread_on_request() -> None:
     assert search_date("09月05日 11:10", now=NOW) is not None
     assert search_date("09月05日 11:10", now=NOW, year_less=False) is None
     assert search_date("3小时前", now=NOW, relative=False) is None
+
+
+# Which date a whole page gives (archiver.extract) ------------------------------
+
+_PARAGRAPHS = "".join(
+    f"<p>Paragraph {i} of the report, with enough words and clauses to read as prose.</p>"
+    for i in range(12)
+)
+
+
+def _page_day(head: str = "", header: str = "", body: str = _PARAGRAPHS) -> str | None:
+    """The publication day ``archiver.extract`` gives a page with ``head`` in
+    its ``<head>``, ``header`` between the headline and the body, and ``body``."""
+    import archiver
+
+    html = (
+        f"<html><head><title>Council backs the plan</title>{head}</head><body>"
+        "<div class='menu'><a href='/'>Home</a></div><article><h1>Council backs the plan</h1>"
+        f"{header}<div class='entry-content'>{body}</div></article></body></html>"
+    )
+    article = archiver.extract(html.encode(), "https://news.example.org/politics/council-plan")
+    return article.date_published.date().isoformat() if article.date_published else None
+
+
+def _meta(published: str, modified: str | None = None) -> str:
+    tags = f'<meta property="article:published_time" content="{published}">'
+    if modified is not None:
+        tags += f'<meta property="article:modified_time" content="{modified}">'
+    return tags
+
+
+@pytest.mark.parametrize(
+    ("head", "byline", "expected"),
+    [
+        # The CMS's creation date in the markup, the page's own date in the byline.
+        (_meta("2022-01-21T09:43:00+01:00"), "<p class='meta'>25.01.2022</p>", "2022-01-25"),
+        # A moment in UTC: the byline prints its local day, the evening before.
+        (_meta("2022-05-04T02:41:00Z"), "<p class='meta'>3/5/2022 22:41</p>", "2022-05-03"),
+        # The same day written month first is no other day.
+        (_meta("2019-05-08T05:30:00Z"), "<p class='meta'>05/08/2019</p>", "2019-05-08"),
+        # An update's date, labelled or the markup's modification day, is never the publication's.
+        (_meta("2021-12-06T14:36:00Z"), "<p>Aktualisiert am 15.12.2022</p>", "2021-12-06"),
+        (
+            _meta("2021-12-06T14:36:00Z", "2022-12-15T08:13:00Z"),
+            "<p class='meta'>15.12.2022</p>",
+            "2021-12-06",
+        ),
+    ],
+)
+def test_the_byline_date_overrides_another_day_in_the_markup(
+    head: str, byline: str, expected: str
+) -> None:
+    assert _page_day(head, byline) == expected
+
+
+def test_a_date_in_the_body_does_not_override_the_markup() -> None:
+    # No header between the headline and the body: the body's sentences
+    # (an event announced) do not date the page.
+    body = "<p>The next meeting is on 21.02.2020, in the town hall.</p>" + _PARAGRAPHS
+    assert _page_day(_meta("2019-11-27T15:21:21+01:00"), body=body) == "2019-11-27"
+
+
+@pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        ("(21. November 2022) Energy customers", "2022-11-21"),
+        ("01.02.2022 The labour market", "2022-02-01"),
+    ],
+)
+def test_a_dateline_opening_the_first_paragraph_after_headings(opening: str, expected: str) -> None:
+    first = (
+        f"<p>{opening} saw another month of change, and this report tells how it went, "
+        "what the figures say and what comes next.</p>"
+    )
+    body = "<h2>The figures</h2><p>By Ann Smith</p>" + first + _PARAGRAPHS
+    assert _page_day(body=body) == expected
+
+
+def test_a_reviews_date_does_not_date_the_page() -> None:
+    review = (
+        '<div itemprop="review" itemscope itemtype="https://schema.org/Review">'
+        '<span itemprop="author">A reader</span>'
+        '<span itemprop="datePublished" content="2020-06-08 00:00:00"></span>'
+        "<p>Works well.</p></div>"
+    )
+    assert _page_day(body=_PARAGRAPHS + review) is None

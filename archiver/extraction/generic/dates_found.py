@@ -116,15 +116,19 @@ def extract_date_published(
     Meta tags, JSON-LD, ``<time>`` (not in comments or sidebars) — unless the
     URL carries another day (``/2017/7/12/``: the structured date is a
     republication's, or, a day off, the same moment in UTC: the URL's day is
-    the site's own) — then the text around the headline (``after``, up to
-    the body, and ``before``), then a date labelled as the publication's
-    (发布日期：..., Published:) anywhere in ``page()`` (the page's text without
-    scripts, made only when needed) or named so in a script's data
-    (``code``: "publishDate": "..."), then the URL's date, then a dateline
-    opening the body (``lead``: "01.02.2022 – ...", "BERLIN, 5. März 2022 –"), then htmldate's
-    search of the markup (``scope()``: the article's block and the page's
-    head, else ``html``), then any labelled date ("Datum:") in the article's
-    block (``scoped_text()``, else the page). Never the modification date
+    the site's own), or the byline prints another day (``_printed``: the
+    page's own word against a CMS's creation date, or the local day of a
+    moment the markup gives in UTC; never the update's day) — then the text
+    around the headline (``after``, up to the body, and ``before``), then a
+    date labelled as the publication's (发布日期：..., Published:) anywhere in
+    ``page()`` (the page's text without scripts, made only when needed) or
+    named so in a script's data (``code``: "publishDate": "..."), then the
+    URL's date, then a dateline opening the body or its first paragraph
+    (``lead``: "01.02.2022 – ...", "BERLIN, 5. März 2022 –", "(5. März
+    2022) ..."), then htmldate's search of the markup (``scope()``: the
+    article's block and the page's head, else ``html``), then any labelled
+    date ("Datum:") in the article's block (``scoped_text()``, else the
+    page). Never the modification date
     ``modified``, never a date more than a day after ``now`` (the fetch
     time), never a month-day without a year (the fetch's year is a guess).
     The second value is False for a date found only where listings have
@@ -146,6 +150,9 @@ def extract_date_published(
     if found is not None:
         if in_url is not None and found.value.date() != in_url:
             return _day(in_url, in_url.isoformat(), "url", tz), True
+        printed = _printed(after, before, lead, tz, now)
+        if printed is not None and _overrides(printed, found, modified, now):
+            return printed, True
         if len(found.raw) <= 10:
             # A date without a time (people.cn's publishdate): the byline may
             # print the same day with its time.
@@ -171,7 +178,7 @@ def extract_date_published(
         return found, True
     if in_url is not None:
         return _day(in_url, in_url.isoformat(), "url", tz), True
-    found = _dateline(lead, tz, now)
+    found = _dateline(lead, tz, now, paragraph=True)
     if found is not None:
         return found, True
     markup = scope() if scope is not None else html
@@ -186,19 +193,101 @@ def extract_date_published(
 
 # What may stand before a dateline's date: a place or an agency and a mark
 # ("BERLIN (dpa) – ", "Paris, "), not the start of a sentence ("Am ").
-_DATELINE_PREFIX = re.compile(r"^[^\W\d][^.!?\n]{0,28}[,:(–—-]\)?\s*$")
+# ("(21. November 2022) Der Verband ...": in brackets.)
+_DATELINE_PREFIX = re.compile(r"^(?:[^\W\d][^.!?\n]{0,28}[,:(–—-]\)?|\()\s*$")
+# The first paragraph may follow this many heading lines (a subheading, a kicker, the author).
+_DATELINE_HEADINGS = 3
 
 
-def _dateline(lead: str, tz: tzinfo, now: datetime | None) -> DateFound | None:
-    """The date a body's first line opens with, press-release style."""
-    line = lead.strip().split("\n", 1)[0][:80]
-    hit = search_date(line, tz=tz, now=now, year_less=False, relative=False) if line else None
-    if hit is None:
-        return None
-    where = line.find(hit[1])
-    if where < 0 or (where > 0 and not _DATELINE_PREFIX.match(line[:where])):
-        return None
-    return DateFound(hit[0], clean_text(hit[1]), "text")
+def _dateline(
+    lead: str, tz: tzinfo, now: datetime | None, *, paragraph: bool = False
+) -> DateFound | None:
+    """The date a body's first line opens with, press-release style; with
+    ``paragraph``, else the date its first paragraph opens with, after
+    heading-sized lines."""
+    lines = lead.strip().split("\n", _DATELINE_HEADINGS + 1)
+    candidates = lines[:1]
+    if paragraph:
+        candidates += [
+            line for line in lines[1 : _DATELINE_HEADINGS + 1] if len(line) > _BYLINE_LINE_CHARS
+        ][:1]
+    for line in candidates:
+        line = line.strip()[:80]
+        hit = search_date(line, tz=tz, now=now, year_less=False, relative=False) if line else None
+        if hit is None:
+            continue
+        where = line.find(hit[1])
+        if where < 0 or (where > 0 and not _DATELINE_PREFIX.match(line[:where])):
+            continue
+        return DateFound(hit[0], clean_text(hit[1]), "text")
+    return None
+
+
+# Labels of an update's date ("Aktualisiert am", "mis à jour le", "Stand:").
+_UPDATE_LABEL = re.compile(
+    r"modif|updat|aktualisier|edit|geändert|\bstand\b|mis à jour|actualiz|aggiornat|bijgewerkt",
+    re.IGNORECASE,
+)
+_AMBIGUOUS = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}")
+
+
+def _printed(
+    after: str, before: str, lead: str, tz: tzinfo, now: datetime | None
+) -> DateFound | None:
+    """The date the byline prints: the first date in the short lines between
+    the headline and the body (``after``, not when it is the body's own
+    start, ``lead``), else just above the headline; None when that date is
+    an update's."""
+    probe = lead.strip()[:15]
+    if len(probe) >= 5 and after.lstrip().startswith(probe):
+        # No header between the headline and the body: only a dateline
+        # opening the body, not a date in its sentences.
+        found = _dateline(lead, tz, now)
+        if found is not None:
+            return found
+        after = ""
+    for zone in (_short_lines(after, first=True), _short_lines(before, first=False)):
+        hit = search_date(zone, tz=tz, now=now, year_less=False, relative=False)
+        if hit is None:
+            continue
+        where = zone.find(hit[1])
+        if _UPDATE_LABEL.search(zone[max(0, where - 30) : max(0, where)]):
+            return None
+        return DateFound(hit[0], clean_text(hit[1]), "text")
+    return None
+
+
+# How far a byline's date may be from the markup's and still be the same
+# publication's, drafted, scheduled or issued.
+_WEEKS_APART = timedelta(days=60)
+
+
+def _overrides(
+    printed: DateFound, found: DateFound, modified: DateFound | None, now: datetime | None
+) -> bool:
+    """The byline's date ``printed`` is another day than the markup's
+    ``found``, weeks apart at most: the page's own word (the markup's is a
+    CMS's creation date, or a moment in UTC whose local day is the one
+    before). Months apart, the two date different things, and the markup,
+    written for machines, dates the publication. Not the update's day
+    (``modified``), nor the fetch's (``now``: a top bar's today's date)."""
+    if _same_day(printed, found.value.date()) or abs(printed.value - found.value) > _WEEKS_APART:
+        return False
+    if modified is not None and _same_day(printed, modified.value.date()):
+        return False
+    return now is None or printed.value.date() != now.date()
+
+
+def _same_day(found: DateFound, day: date) -> bool:
+    """``found`` is on ``day``, or is ``day`` written month first (05/08/2019)."""
+    value = found.value.date()
+    if value == day:
+        return True
+    return (
+        _AMBIGUOUS.fullmatch(found.raw.split()[0]) is not None
+        and value.day <= 12
+        and date(value.year, value.day, value.month) == day
+    )
 
 
 _BYLINE_LINES = 8

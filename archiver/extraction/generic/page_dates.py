@@ -12,7 +12,8 @@ after ``latest`` (the day after the fetch) is never given.
 
 ``article_markup`` narrows what htmldate reads to the article: the page's
 head (meta tags, JSON-LD) and the block holding the headline and the body,
-without sidebars, widgets, comments, teasers and sliders of other posts. A
+without sidebars, widgets, comments, teasers and sliders of other posts, nor
+others' posts in microdata (``itemprop="review"``, ``"comment"``). A
 date printed only in a sidebar's list of recent posts, a review, a slider or
 the site's footer ("last modified", "©") dates something else.
 """
@@ -103,6 +104,9 @@ _LD_JSON = re.compile(r"<script\b[^>]*ld\+json[^>]*>.*?</script\s*>", re.DOTALL 
 _NOT_ARTICLE_TAGS = frozenset({"aside", "nav"})
 # Lowered class and id names of blocks that print other posts' dates.
 _OTHER_POSTS = re.compile(r"comment|sidebar|widget|related|recommend|teaser|slide|carousel")
+# Microdata of others' posts on the page (itemprop="review", "comment"): their
+# datePublished dates them, not the page.
+_OTHER_ITEM = re.compile(r"review|comment", re.IGNORECASE)
 _MAX_LD = 100_000
 
 
@@ -116,7 +120,11 @@ def article_markup(html: str, head: Element | None, block: Element) -> str:
         if tag.__class__ is not str:
             continue
         names = f"{node.get('class') or ''} {node.get('id') or ''}"
-        if tag in _NOT_ARTICLE_TAGS or (names != " " and _OTHER_POSTS.search(names.lower())):
+        if (
+            tag in _NOT_ARTICLE_TAGS
+            or (names != " " and _OTHER_POSTS.search(names.lower()))
+            or _OTHER_ITEM.search(node.get("itemprop") or "")
+        ):
             cut.append(node)
     for node in cut:
         parent = node.getparent()
