@@ -1127,3 +1127,79 @@ def test_the_lead_paragraphs_above_the_body_are_kept_past_ad_slots_and_buttons()
     body = extract(html).body_html
     assert "The opening" in body and "The second paragraph" in body
     assert "What we learned" in body and "Read more" not in body and "Point 11" in body
+
+
+# Author markup -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        # Named only by a test id.
+        '<div data-testid="story-byline"><span>Ann Smith</span></div>',
+        # A <byline> element with no byline word.
+        "<byline>Ann Smith</byline>",
+        # An agency in lower case after the name is no person.
+        "<byline>Von Ann Smith, dpa</byline>",
+        # A link to the author's page, in a block named like nothing.
+        '<div class="meta-box"><a href="/en/staff/ann-smith/">Ann Smith</a></div>',
+        '<p class="info"><a href="https://news.example.com/autor/ann-smith">Ann Smith</a></p>',
+    ],
+)
+def test_byline_markup_the_page_scan_does_not_collect(byline: str) -> None:
+    assert extract(_western(after=byline)).authors == ["Ann Smith"]
+
+
+def test_a_link_in_the_text_to_another_site_s_author_page_is_no_byline() -> None:
+    body = (
+        "<p>The plan follows the <a href='https://other.example/authors/x/'>usual pattern</a>"
+        " of such councils, as the minutes show in detail.</p>" + _PROSE
+    )
+    assert extract(_western(body=body)).authors == []
+
+
+def test_the_day_after_the_name_ends_it() -> None:
+    byline = (
+        '<div data-testid="byline"><span>By</span><span><a href="/people/ann">Ann Smith</a>'
+        "</span><span>Thursday, May 2, 2024 4:41AM</span></div>"
+    )
+    assert extract(_western(after=byline)).authors == ["Ann Smith"]
+
+
+def test_a_title_after_the_name_is_no_second_author() -> None:
+    byline = '<div class="info"><a href="/author/ann/">Ann Smith, CEO</a></div>'
+    assert extract(_western(after=byline)).authors == ["Ann Smith"]
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        # A long line of fields: the name ends at "under" and the first bar.
+        (
+            "Posted by Ann Smith under Local News, Council, Planning | Tags: council, plan,"
+            " budget, vote, town hall, minutes, agenda, roads, schools, parks, housing",
+            ["Ann Smith"],
+        ),
+        # The byline word after the date and the time.
+        ("Politik 06.05.2024 13:30 von Anna", ["Anna"]),
+        # A colon after the byline word.
+        ("Por: Ann Smith, Bob Jones", ["Ann Smith", "Bob Jones"]),
+    ],
+)
+def test_printed_byline_lines(line: str, authors: list[str]) -> None:
+    assert extract(_western(after=f"<p>{line}</p>")).authors == authors
+
+
+def test_the_post_author_s_own_comment_names_the_author_of_a_blog_post() -> None:
+    comments = (
+        "<ol class='comment-list'>"
+        "<li class='comment byuser comment-author-bob'><div class='comment-author vcard'>"
+        "<cite class='fn'>Bob Reader</cite></div><p>Nice post.</p>"
+        "<ul class='children'><li class='comment byuser comment-author-ann bypostauthor'>"
+        "<div class='comment-author vcard'><cite class='fn'>Ann Smith</cite>"
+        " <span class='says'>says:</span></div><p>Thank you!</p>"
+        "<ul class='children'><li class='comment byuser comment-author-carl'>"
+        "<cite class='fn'>Carl</cite></li></ul></li></ul></li></ol>"
+    )
+    html = _western().replace("</body>", f"{comments}</body>")
+    assert extract(html).authors == ["Ann Smith"]

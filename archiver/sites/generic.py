@@ -23,7 +23,12 @@ from archiver.errors import NotAnArticle
 from archiver.extraction.clean import body_images, clean_body, clean_text
 from archiver.extraction.dates import BEIJING
 from archiver.extraction.generic.around import lead_blocks, sibling_blocks
-from archiver.extraction.generic.authors import markup_authors, text_authors
+from archiver.extraction.generic.authors import (
+    markup_authors,
+    more_bylines,
+    post_author_comment,
+    text_authors,
+)
 from archiver.extraction.generic.body import find_body, scan_page
 from archiver.extraction.generic.byline import read_byline
 from archiver.extraction.generic.containers import expand_body, marked_body
@@ -218,16 +223,21 @@ class GenericSite(Site):
         )
         byline = read_byline(after[:600], ending, lead_text[:400])
         article_block = common_block(choice.element, body.element)
+        markup = markup_authors(scan.bylines, article_block, body.element)
+        if not (markup or ld.authors or byline.authors):
+            # Byline markup the scan does not collect: test ids, author-page links.
+            markup = markup_authors(more_bylines(article_block), article_block, body.element)
         header_lines = [*before_body(after, lead_text).split("\n")[:8], *before.split("\n")[-3:]]
         credits = extract_credits(
             ld,
             meta,
             byline,
             title_tag,
-            markup=markup_authors(scan.bylines, article_block, body.element),
+            markup=markup,
             printed=text_authors([*header_lines, *lead_text.split("\n")[:3]]),
             site_names=tuple(meta.all(*SITE_NAME_META)),
             url=url,
+            last=lambda: post_author_comment(scan.bylines),
         )
         sources.update(credits.sources)
 

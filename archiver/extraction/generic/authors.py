@@ -4,7 +4,10 @@
 ``rel=author``, ``itemprop=author`` (its ``itemprop=name`` inside), hCard
 ``fn`` inside an author block, then elements named ``author``, ``byline``,
 ``writer``... Candidates inside comments, sidebars, related-post lists and
-footers are not the article's authors.
+footers are not the article's authors. ``more_bylines`` finds the byline
+markup the page scan does not collect (test ids, ``<byline>``, links to an
+author's page); ``post_author_comment`` reads the name on a comment the
+post's author wrote, the last resort of a blog post.
 
 ``text_authors`` reads a printed byline line: "By X", "Von X", "Par X",
 "Por X", "Di X", "Door X", "Geschrieben von X", "Autor: X", "Posted by X
@@ -33,7 +36,9 @@ __all__ = [
     "clean_names",
     "is_byline_markup",
     "markup_authors",
+    "more_bylines",
     "not_the_site",
+    "post_author_comment",
     "text_authors",
 ]
 
@@ -91,8 +96,8 @@ _LEAD_IN = re.compile(
 )
 # A byline line: the lead-in word and the name after it (the name is read later).
 _TEXT_BYLINE = re.compile(
-    r"^[\W_]{0,3}(?:by|von|par|por|di|door|geschrieben von|verfasst von|written by|posted by"
-    r"|publié par|autor(?:in)?:|author:|auteur\s?:|text:)\s+(?P<rest>\S.*)$",
+    r"^[\W_]{0,3}(?:(?:by|von|par|por|di|door)\s?:?|geschrieben von|verfasst von|written by"
+    r"|posted by|publié par|autor(?:in)?:|author:|auteur\s?:|text:)\s+(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
 # A lead-in inside a byline: "Disko Von Ernst Lohoff", "Post author By X", and
@@ -113,9 +118,11 @@ _NAME_END = re.compile(
     # The next field's label: "Autor: X Quelle: Y".
     r"|\s(?:quelle|source|datum|date|kategorie|category|rubrik|tags|lesezeit)\s*:"
     r"|\bel\b|\bil\b|\bupdated\b|\baktualisiert\b|\bveröffentlicht\b|\bpublished\b"
-    r"|\bposted\b|\bin\b|\bfor\b|\bfür\b|\bvia\b|\bfoto\b|\bphoto\b|\bbild\b|\bmit\b|\bwith\b"
+    r"|\bposted\b|\bin\b|\bunder\b|\bfor\b|\bfür\b|\bvia\b|\bfoto\b|\bphoto\b|\bbild\b|\bmit\b|\bwith\b"
     r"|\bdans\b|\ben\b|\bde la\b|\bcomments?\b|\bkommentare?\b|\bshare\b|\bfollow\b"
-    r"|\bread\b|\blesen\b|\bmin\b|\bminuten\b|\bminutes\b)",
+    r"|\bread\b|\blesen\b|\bmin\b|\bminuten\b|\bminutes\b"
+    # The day after the name: "By Ann Smith Thursday, November 9, 2023".
+    r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)",
     re.IGNORECASE,
 )
 _SPLIT = re.compile(r"\s*(?:,|;|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bsowie\b)\s*", re.I)
@@ -136,7 +143,9 @@ _NOT_NAMES = re.compile(
     r"|authors|byline|posted|published|comments?|share|menu|home|startseite|mehr|more"
     r"|read more|weiterlesen|profile|profil|follow|folgen|kontakt|contact|login|website"
     r"|webmaster|editorial|team|staff|the|text|texte|foto|fotos|photo|photos|bild|bilder"
-    r"|interview|datum|date|quelle|source|name|links|rechts|left|right)$",
+    r"|interview|datum|date|quelle|source|name|links|rechts|left|right"
+    # A title after the name: "Ann Smith, CEO".
+    r"|ceo|cfo|cto|coo|founder|co-founder|president|chairman|chairwoman|director|editor)$",
     re.IGNORECASE,
 )
 # Words no name has: links to an author's page or list ("Alle Beiträge").
@@ -259,7 +268,16 @@ def _element_names(element: Element) -> list[str]:
         text = " ".join(element.itertext()) or text
     if len(clean_text(text)) > _MAX_BYLINE:
         return []
-    return clean_names(text, strict=False)
+    # A link known only by where it points (an author's page) names a person
+    # in capitals: a link in the text to another site's author page is a citation.
+    link = element.tag == "a" and not is_byline_markup(element)
+    names = clean_names(text, strict=link)
+    if link:
+        names = [n for n in names if n[0].isupper() or " " not in n]
+    # An agency in lower case after the names ("Von Ann Smith, dpa") is no person.
+    if len(names) > 1 and names[0][0].isupper():
+        names = [n for n in names if n[0].isupper() or " " in n]
+    return names
 
 
 def markup_authors(
@@ -298,6 +316,68 @@ def markup_authors(
     return best[2] if best else []
 
 
+# Byline markup the page scan does not look at (it reads class, id, rel and
+# itemprop only): a test id ("byline", "author-name"), a ``<byline>`` element,
+# a link to the author's page ("/author/ann-smith", "/autor/...", "/staff/...").
+_LOWER = "translate(@data-testid, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+_MAX_CANDIDATES = 200
+_MORE_BYLINES = etree.XPath(
+    f".//byline | .//*[@data-testid][contains({_LOWER}, 'byline') or contains({_LOWER}, 'author')]"
+    " | .//a[contains(@href, '/aut') or contains(@href, '/staff/')]"
+)
+_AUTHOR_PAGE = re.compile(r"/(?:authors?|autor|autoren|auteur|staff)/[^/?#]")
+
+
+def more_bylines(block: Element) -> list[Element]:
+    """Byline markup in ``block`` that ``scan_page`` does not collect: test
+    ids, ``<byline>``, links to an author's page. One XPath: run it only when
+    the usual byline markup named no one."""
+    found: list[Element] = _MORE_BYLINES(block)
+    return [
+        e
+        for e in found[: _MAX_CANDIDATES * 2]
+        if e.tag != "a" or _AUTHOR_PAGE.search(e.get("href"))
+    ][:_MAX_CANDIDATES]
+
+
+# A comment by the post's author: blog engines mark it (WordPress: "bypostauthor").
+_MAX_COMMENTS = 3
+# The commenter's name: the hCard name first, then an element named "author".
+_COMMENT_NAME = etree.XPath(
+    ".//*[contains(concat(' ', normalize-space(@class), ' '), ' fn ')]"
+    " | .//*[contains(@class, 'author')]"
+)
+
+
+def _own_comment(node: Element, comment: Element) -> bool:
+    """True when ``node`` is in ``comment`` itself, not in a reply nested in it."""
+    for parent in node.iterancestors():
+        if parent is comment:
+            return True
+        if " comment " in f" {parent.get('class') or ''} ":
+            return False
+    return False
+
+
+def post_author_comment(candidates: list[Element]) -> list[str]:
+    """The name on the first comment the post's author wrote, or []: the last
+    resort for a blog post that names its author nowhere else. The comment is
+    among the byline markup ``candidates`` (its class names its author:
+    "comment byuser comment-author-ann bypostauthor")."""
+    comments = [e for e in candidates if "bypostauthor" in (e.get("class") or "")][:_MAX_COMMENTS]
+    for comment in comments:
+        if not {"comment", "bypostauthor"} <= set((comment.get("class") or "").split()):
+            continue
+        nodes = _COMMENT_NAME(comment)[:10]
+        nodes.sort(key=lambda n: " fn " not in f" {n.get('class')} ")
+        for node in nodes:
+            if _own_comment(node, comment):
+                names = clean_names(" ".join(node.itertext()), strict=False)
+                if names:
+                    return names[:1]
+    return []
+
+
 def _is_phrase(parts: list[str]) -> bool:
     """True for the parts of a sentence, not of a byline: one ends with "and"
     cut short ("Von Sprachregeln, Gender-Politik und «…»"), or has words in
@@ -315,10 +395,13 @@ def text_authors(lines: Iterable[str]) -> list[str]:
     """Names after a byline word in short lines: "Von X", "By X", "Autor: X"."""
     for line in lines:
         line = line.strip()
+        if len(line) > 120:
+            # A line of fields: "Posted by X under Y | Tags: ...". The name ends at the first bar.
+            line = line.split("|", 1)[0].strip()
         if not line or len(line) > 120:
             continue
         # A byline word, or a date then who wrote it: "11.12.2019 - Ann Smith".
-        match = _TEXT_BYLINE.search(line)
+        match = _TEXT_BYLINE.search(line) or _DATE_THEN_BYLINE.search(line)
         dated = match is None
         match = match or _DATED_BYLINE.search(line)
         if match is None:
@@ -337,6 +420,12 @@ def text_authors(lines: Iterable[str]) -> list[str]:
     return []
 
 
+# A byline word after the date and time: "Politik 06.11.2023 13:30 von Ann Smith".
+_DATE_THEN_BYLINE = re.compile(
+    r"(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
+    r"(?:,?\s+\d{1,2}:\d{2}(?:\s*uhr)?)?\s*[,|·•–—-]?\s*(?:von|by|par|por)\s+(?P<rest>\S.{0,80})$",
+    re.IGNORECASE,
+)
 _DATED_BYLINE = re.compile(
     r"^\s*(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
     r"\s*[-–—|·•]\s*(?P<rest>\S.{0,80})$"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 from archiver.extraction.generic.authors import not_the_site
 from archiver.extraction.generic.byline import Byline, clean_person, clean_source
@@ -61,11 +62,14 @@ def extract_credits(
     printed: list[str] | None = None,
     site_names: tuple[str | None, ...] = (),
     url: str = "",
+    last: Callable[[], list[str]] | None = None,
 ) -> Credits:
     """Authors: JSON-LD, the labelled byline (作者/记者...), byline markup
     (``markup``), a printed byline (``printed``: "By X", "Von X"), then author metas;
     editor and source: the printed byline, then metas. The site's or the
     publisher's name (``site_names``, the host of ``url``) is no author.
+    ``last`` (the name on the post author's own comment) is called only when
+    no other source names anyone.
 
     Meta tags come last for people: Chinese CMSes fill them with the site's
     name (网易), an id (104363) or a template placeholder (name, email).
@@ -108,6 +112,11 @@ def extract_credits(
             break
         if names and fallback is None:
             fallback = names, where
+    if not authors and fallback is None and last is not None:
+        people = not_the_site(last(), *sites, url=url)
+        if people:
+            authors = people
+            credits.sources["authors"] = "selector"
     if not authors and fallback is not None:
         authors = fallback[0]
         credits.sources["authors"] = fallback[1]
