@@ -228,6 +228,9 @@ def _no_year(match: re.Match[str], now: datetime) -> datetime | None:
 
 
 _ABSOLUTE = (_CHINESE, _NUMERIC, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _DAY_MONTH_NAME, _DAY_FIRST)
+# What every match of _MONTH_DAY_YEAR holds ("… 5th, 2022"): a text without it
+# is not searched for month names, half of search_date's time on plain prose.
+_DAY_THEN_YEAR = re.compile(r"\s\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}", re.IGNORECASE)
 _FUTURE_SLACK = timedelta(days=1)
 
 
@@ -265,6 +268,8 @@ def search_date(
     for pattern in (*_ABSOLUTE, _SHORT_YEAR):
         # Later patterns only need to look before the best match so far.
         end = best[0] + 1 if best is not None else len(text)
+        if pattern is _MONTH_DAY_YEAR and _DAY_THEN_YEAR.search(text, 0, end) is None:
+            continue
         for match in pattern.finditer(text, 0, end):
             value = _day_first(match, tz) if pattern is _DAY_FIRST else _absolute(match, tz)
             if value is None or (latest is not None and value > latest):
