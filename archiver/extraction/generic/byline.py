@@ -168,8 +168,13 @@ _LABEL_AT_END = re.compile(
 )
 
 
+# What every _LABEL_AT_END match holds; most texts have none (a cheaper scan).
+_COLON_AT_END = re.compile(r"[:：][^\S\n]*\n")
+
+
 def _lines(text: str) -> list[str]:
-    text = _LABEL_AT_END.sub(r"\1\2", text)
+    if _COLON_AT_END.search(text):
+        text = _LABEL_AT_END.sub(r"\1\2", text)
     return [line.strip() for line in text.split("\n") if line.strip()]
 
 
