@@ -98,11 +98,16 @@ def _prose(
 ) -> float:
     """The prose under ``element``: its text holders' scores, junk blocks left out."""
     total = 0.0
+    memo = junk if junk is not None else {}
     walker = etree.iterwalk(element, events=("start",))
     for _event, node in walker:
-        if node is not element and _junk(node, junk):
-            walker.skip_subtree()
-            continue
+        if node is not element:
+            found = memo.get(node)  # (the memo read here: most nodes are known)
+            if found is None:
+                found = _junk(node, memo)
+            if found:
+                walker.skip_subtree()
+                continue
         total += own.get(node, 0.0)
     return total
 

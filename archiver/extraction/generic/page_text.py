@@ -84,6 +84,7 @@ def element_lines(element: Element, limit: int = 20_000, *, tail: bool = False) 
     if not isinstance(element.tag, str):  # a comment or processing instruction
         return (element.tail or "") if tail else ""
     parts: list[str] = []
+    append = parts.append
     size = 0
     visited = 0
     walker = etree.iterwalk(element, events=("start", "end"))
@@ -93,20 +94,22 @@ def element_lines(element: Element, limit: int = 20_000, *, tail: bool = False) 
             visited += 1
             if visited > MAX_ELEMENTS or size > limit:
                 break
-            if not isinstance(tag, str) or tag in SKIP_TAGS:
+            if tag.__class__ is not str or tag in SKIP_TAGS:
                 walker.skip_subtree()
                 continue
             if tag in BLOCK_TAGS:
-                parts.append("\n")
-            if node.text:
-                parts.append(node.text)
-                size += len(node.text)
+                append("\n")
+            text = node.text
+            if text:
+                append(text)
+                size += len(text)
         else:
-            if isinstance(tag, str) and tag in BLOCK_TAGS:
-                parts.append("\n")
-            if node.tail and (node is not element or tail):
-                parts.append(node.tail)
-                size += len(node.tail)
+            if tag in BLOCK_TAGS:  # (a comment's tag is a function: in no set)
+                append("\n")
+            text = node.tail
+            if text and (tail or node is not element):
+                append(text)
+                size += len(text)
     return "".join(parts)
 
 
