@@ -73,7 +73,6 @@ _ELSEWHERE = re.compile(
     r"|^footer$|(?<!article)(?<!entry)(?<!post)(?<!story)(?<!content)[-_]footer$",
     re.IGNORECASE,
 )
-_AUTHOR_CLASS = re.compile(r"author|byline|writer|autor", re.IGNORECASE)
 _EXACT = re.compile(r"^(?:author|byline|author-?name|authorname|byl)$", re.IGNORECASE)
 _NOT_A_BLOCK = frozenset({"aside", "nav", "form", "button", "select", "option"})
 _MAX_LEVELS = 12

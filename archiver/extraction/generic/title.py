@@ -17,7 +17,6 @@ __all__ = ["TitleChoice", "headline_before", "pick_title", "strip_site_suffix"]
 
 MAX_TITLE_CANDIDATES = 60
 _SEPARATORS = re.compile(r"\s*(?:--+|——+|[_|｜·•»›]|\s[-–—]\s|[-–—](?=[^-–—]{1,25}$))\s*")
-_SPACES = re.compile(r"\s+")
 
 
 # Quotation marks and apostrophes that one source prints and another types plainly.
