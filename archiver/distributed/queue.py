@@ -103,6 +103,18 @@ return n
 """
 )
 
+_PUSH_NEW = """
+-- KEYS: seen, queue; ARGV: fingerprint, request, score, ttl s
+-- One step: a process killed between "seen" and "queued" would lose the request
+-- (its next life finds it seen and does not queue it again).
+local added = redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+if added == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+return 1
+"""
+
 _RECOVER = """
 -- KEYS: processing, results: outcomes a dead archiving process was writing go back
 local n = 0
@@ -141,6 +153,7 @@ class LeasedQueue(PriorityQueue):  # type: ignore[misc]
         self._renew = server.register_script(_RENEW)
         self._requeue = server.register_script(_REQUEUE)
         self._recover = server.register_script(_RECOVER)
+        self._push_new = server.register_script(_PUSH_NEW)
 
     def encode(self, request: Request) -> str:
         """The request as queued; raises ``TypeError`` or ``ValueError`` when it
@@ -154,6 +167,13 @@ class LeasedQueue(PriorityQueue):  # type: ignore[misc]
         pipe.zadd(self.keys.queue, {data: -request.priority})
         pipe.expire(self.keys.queue, self.ttl_s)
         pipe.execute()
+
+    def push_new(self, request: Request, data: str, seen: str, fingerprint: str) -> bool:
+        """Queue ``request`` (as ``data``) unless ``fingerprint`` is in the set
+        ``seen``, and add it there, in one step; False when it was seen already."""
+        keys = [seen, self.keys.queue]
+        args = [fingerprint, data, -request.priority, self.ttl_s]
+        return bool(self._push_new(keys=keys, args=args))
 
     def lease(self, token: str) -> str | None:
         """Take the first request under ``token``: its queued form, or None when empty."""

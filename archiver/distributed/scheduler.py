@@ -102,10 +102,11 @@ class SharedScheduler(RedisScheduler):  # type: ignore[misc]
                 self._refused.add(str(exc))
                 logger.warning("%s stays in this process: %s", request.url, exc)
             return bool(self.local.enqueue_request(request))
-        if self.df.request_seen(request):
+        # Seen and queued in one step (see LeasedQueue.push_new).
+        fingerprint = self.df.request_fingerprint(request)
+        if not self.queue.push_new(request, data, self.df.key, fingerprint):
             self.stats.inc_value("archiver/redis/already_queued")
             return False
-        self.queue.push(request, data)
         self.stats.inc_value("archiver/redis/queued")
         return True
 
