@@ -420,15 +420,15 @@ def text_authors(lines: Iterable[str]) -> list[str]:
 
 
 # A byline word after the date and time: "Politik 06.11.2023 13:30 von Ann Smith".
+# A date in figures: 11.12.2019, 2019-12-11, 12/11/2019.
+_FIGURES_DATE = r"(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
 _DATE_THEN_BYLINE = re.compile(
-    r"(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
-    r"(?:,?\s+\d{1,2}:\d{2}(?:\s*uhr)?)?\s*[,|·•–—-]?\s*(?:von|by|par|por)\s+(?P<rest>\S.{0,80})$",
+    _FIGURES_DATE
+    + r"(?:,?\s+\d{1,2}:\d{2}(?:\s*uhr)?)?\s*[,|·•–—-]?\s*"
+    + r"(?:von|by|par|por)\s+(?P<rest>\S.{0,80})$",
     re.IGNORECASE,
 )
-_DATED_BYLINE = re.compile(
-    r"^\s*(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
-    r"\s*[-–—|·•]\s*(?P<rest>\S.{0,80})$"
-)
+_DATED_BYLINE = re.compile(r"^\s*" + _FIGURES_DATE + r"\s*[-–—|·•]\s*(?P<rest>\S.{0,80})$")
 
 
 def _key(text: str) -> str:
