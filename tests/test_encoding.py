@@ -242,6 +242,34 @@ def test_undeclared_latin_page_is_not_read_as_gbk(body: str) -> None:
     assert warnings == []
 
 
+@pytest.mark.parametrize("bad_at", [300, 150_000])
+def test_long_undeclared_gbk_page_with_a_bad_byte_stays_gb18030(bad_at: int) -> None:
+    # The Chinese check reads windows of a long page, not all of it.
+    filler = "<p>" + "Some ASCII markup and scripts between the paragraphs. " * 8 + "</p>\n"
+    body = (filler * 3 + f"<p>{CHINESE}</p>\n") * 300
+    raw = page(body=body).encode("gb18030")
+    at = raw.index(b"Some", bad_at)  # between ASCII words: no character to pair with
+    raw = raw[:at] + b"\x80" + raw[at:]
+    text, codec, _ = decode_html(raw)
+    assert codec == "gb18030"
+    assert CHINESE[:20] in text
+    assert text.count("\ufffd") == 1
+
+
+def test_long_latin_page_with_accents_only_late_is_not_read_as_gbk() -> None:
+    # Windows that hold too few non-ASCII characters to judge: the whole
+    # sample is read, and the accented words show it is no Chinese.
+    ascii_part = "<p>" + "Plain ASCII text about the weather and the news. " * 40 + "</p>\n"
+    # Each accented letter followed by a letter: the bytes decode as GBK too.
+    accented = "<p>" + "Der schöne Bäcker Müller aus der Straße kennt Größen. " * 20 + "</p>\n"
+    body = ascii_part * 100 + accented * 3
+    raw = page(body=body).encode("cp1252")
+    assert raw.decode("gb18030")  # no error: only the Chinese check can tell
+    text, codec, _ = decode_html(raw)
+    assert codec != "gb18030"
+    assert "Bäcker Müller" in text
+
+
 def test_garbled_long_page_is_flagged_from_its_windows() -> None:
     # The statistics read windows spread over the page: a page garbled
     # throughout is caught wherever its non-ASCII text sits.
