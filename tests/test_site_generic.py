@@ -20,6 +20,7 @@ from archiver.extraction.generic.listing import (
     page_number,
     same_site,
 )
+from archiver.extraction.generic.page_text import squeeze
 from archiver.extraction.generic.title import strip_site_suffix
 from archiver.extraction.generic.tree import parse_html
 from archiver.extraction.page import Page
@@ -531,10 +532,28 @@ def test_json_ld_not_an_article_is_ignored() -> None:
         ([], "日本語のニュース記事です。東京都は本日、新しい計画を発表した。" * 3, "ja"),
         ([], "중앙 정부는 오늘 새로운 계획을 발표했다. 시민들은 환영했다." * 3, "ko"),
         (["中文"], "中文新闻正文" * 10, "zh"),
+        # No East Asian script at all: the Latin letters alone decide.
+        (["de"], "Kurz.", "de"),
+        (["zh-CN"], "An English news story about the city council. " * 5, None),
+        (["zh-CN"], "Short “quoted” text — 12 €.", "zh-CN"),
     ],
 )
 def test_language(declared: list[str], text: str, language: str | None) -> None:
     assert detect_language(declared, text) == language
+
+
+@pytest.mark.parametrize(
+    ("text", "squeezed"),
+    [
+        ("  a \t b\xa0\u3000c  ", "a b c"),
+        ("a\n\n \n\tb \n", "a\nb"),
+        ("Seite 1 von 3\u2009\u20091\u2009\u20092", "Seite 1 von 3 1 2"),
+        ("line one\u2028 line two\r\nthree", "line one line two\nthree"),
+        (" \n \t\n", ""),
+    ],
+)
+def test_squeeze_makes_spaces_one_and_drops_blank_lines(text: str, squeezed: str) -> None:
+    assert squeeze(text) == squeezed
 
 
 # --- URLs and listings ------------------------------------------------------

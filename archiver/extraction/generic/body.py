@@ -160,13 +160,13 @@ class Scan:
 def _add(
     scores: dict[Element, float],
     holder: Element | None,
-    text: str,
+    stripped: str,
     own: dict[Element, float],
     hidden: set[Element],
 ) -> None:
-    stripped = text.strip()
+    # ``stripped``: a text of 10 characters or more once stripped (the caller checks).
     size = len(stripped)
-    if size < 10 or holder is None:
+    if holder is None:
         return
     score = 1.0 + len(_PUNCTUATION.findall(stripped)) + (5.0 if size >= 200 else size / 40)
     if hidden and holder in hidden:
@@ -221,8 +221,9 @@ def scan_page(root: Element) -> Scan:
             break
         tag = element.tag
         if tag.__class__ is not str:
-            if element.tail:
-                _add(scores, element.getparent(), element.tail, own, hidden)
+            tail = (element.tail or "").strip()
+            if len(tail) >= 10:
+                _add(scores, element.getparent(), tail, own, hidden)
             continue
         cls = element.get("class")
         ident = element.get("id")
@@ -255,13 +256,18 @@ def scan_page(root: Element) -> Scan:
                 bylines.append(element)
         elif tag in _ITEMPROP_TAGS and element.get("itemprop") in _AUTHOR_PROPS:
             bylines.append(element)
-        # Length first, inline: most texts are the whitespace between tags.
+        # Length first, inline: most texts are the whitespace between tags,
+        # and most of those that are long are whitespace too.
         text = element.text
         if text and len(text) >= 10 and tag not in NOT_BODY_TAGS:
-            _add(scores, element, text, own, hidden)
+            text = text.strip()
+            if len(text) >= 10:
+                _add(scores, element, text, own, hidden)
         tail = element.tail
         if tail and len(tail) >= 10:
-            _add(scores, element.getparent(), tail, own, hidden)
+            tail = tail.strip()
+            if len(tail) >= 10:
+                _add(scores, element.getparent(), tail, own, hidden)
     bylines = bylines[:_MAX_BYLINES]
     return Scan(scores, headings, links, own, marked, bylines, size=visited + 1)
 

@@ -11,6 +11,7 @@ _KANA = re.compile("[\u3040-\u30ff]+")
 _HANGUL = re.compile("[\uac00-\ud7af]+")
 _HAN = re.compile("[\u4e00-\u9fff]+")
 _LATIN = re.compile("[A-Za-z]+")
+_EAST_ASIAN = re.compile("[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
 
@@ -27,6 +28,8 @@ def _normalise_lang(value: str) -> str | None:
 
 def _script_language(text: str) -> str | None:
     sample = text[:20_000]
+    if _EAST_ASIAN.search(sample) is None:  # one scan, not three, on most pages
+        return "latin" if sum(map(len, _LATIN.findall(sample))) > 100 else None
     kana = sum(map(len, _KANA.findall(sample)))
     han = sum(map(len, _HAN.findall(sample)))
     hangul = sum(map(len, _HANGUL.findall(sample)))

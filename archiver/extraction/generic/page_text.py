@@ -4,8 +4,6 @@ printed), and the last lines of an element. All bounded."""
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
 from archiver.extraction.generic.tree import Element
@@ -113,14 +111,13 @@ def element_lines(element: Element, limit: int = 20_000, *, tail: bool = False) 
     return "".join(parts)
 
 
-# A lone space stays as it is: matching only what changes is a third faster.
-_BLANKS = re.compile(r"[\t\r\f\v\xa0\u3000][ \t\r\f\v\xa0\u3000]*| [ \t\r\f\v\xa0\u3000]+")
-_BREAKS = re.compile(r" ?\n[\s]*")
-
-
 def squeeze(text: str) -> str:
-    """``text`` with runs of spaces made one space and of blank lines one line break."""
-    return _BREAKS.sub("\n", _BLANKS.sub(" ", text)).strip()
+    """``text`` with runs of spaces made one space and of blank lines one line break.
+
+    Any Unicode space counts (thin and en spaces, U+2028 as well), as
+    ``str.split`` has them: no regex, which costs more than the split.
+    """
+    return "\n".join(line for line in (" ".join(part.split()) for part in text.split("\n")) if line)
 
 
 def last_lines(element: Element, limit: int = 1500) -> str:
