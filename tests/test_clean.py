@@ -87,6 +87,31 @@ def test_absolutize(url: str, base: str, want: str) -> None:
     assert absolutize(url, base) == want
 
 
+_URL_PART = st.text(alphabet="aZ09.-_/;?#:@[]%~ \u00e9", max_size=12)
+
+
+@given(
+    scheme=st.sampled_from(["http://", "https://", "HTTP://", "ftp://", "//", ""]),
+    host=st.sampled_from(
+        ["x.example", "X.Example:8080", "[::1]", "a@b.example", "", "ex\u00e4.de"]
+    ),
+    rest=_URL_PART,
+    base=st.sampled_from([BASE, "http://127.0.0.1:8000/a/b?c", "https://x.example/"]),
+)
+def test_absolutize_gives_what_urljoin_gives(scheme: str, host: str, rest: str, base: str) -> None:
+    """The shortcut for plain absolute URLs changes nothing: urljoin's answer."""
+    from urllib.parse import urljoin
+
+    url = scheme + host + rest
+    try:
+        want = urljoin(base, url.strip()).replace(" ", "%20") if url.strip() else ""
+    except ValueError:
+        with pytest.raises(ValueError):
+            absolutize(url, base)
+        return
+    assert absolutize(url, base) == want
+
+
 # -- clean_body -----------------------------------------------------------------
 
 

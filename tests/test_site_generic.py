@@ -23,6 +23,7 @@ from archiver.extraction.generic.listing import (
 from archiver.extraction.generic.page_text import squeeze
 from archiver.extraction.generic.title import strip_site_suffix
 from archiver.extraction.generic.tree import parse_html
+from archiver.extraction.generic.verdict import too_short
 from archiver.extraction.page import Page
 from archiver.models import Article
 from archiver.sites import site_for_url
@@ -540,6 +541,20 @@ def test_json_ld_not_an_article_is_ignored() -> None:
 )
 def test_language(declared: list[str], text: str, language: str | None) -> None:
     assert detect_language(declared, text) == language
+
+
+@pytest.mark.parametrize(
+    ("text", "short"),
+    [
+        ("x" * 39, True),
+        ("x" * 40, False),
+        (" \n ".join("x" * 39), True),  # spaces do not count
+        (" " * 500 + "x" * 40, False),  # a long text whose start is blank
+        ("\u3000" * 200 + "字" * 39, True),
+    ],
+)
+def test_too_short_counts_the_characters_that_are_not_spaces(text: str, short: bool) -> None:
+    assert too_short(text) is short
 
 
 @pytest.mark.parametrize(

@@ -18,10 +18,22 @@ def absolutize(url: str, base: str) -> str:
     A protocol-relative ``//host/x`` takes the scheme of ``base``; tabs and
     newlines inside the URL are dropped and spaces encoded, as browsers do.
     """
-    url = _URL_NOISE.sub("", url).strip()
+    if "\t" in url or "\n" in url or "\r" in url:
+        url = _URL_NOISE.sub("", url)
+    url = url.strip()
     if not url:
         return url
+    if _PLAIN_ABSOLUTE.match(url):
+        return url  # what urljoin gives back unchanged, without its two parses
     return urljoin(base, url).replace(" ", "%20")
+
+
+# An absolute http(s) URL that urljoin returns as it is: a plain host, no
+# empty query or fragment and no path parameters (which it would drop or
+# rewrite), no space.
+_PLAIN_ABSOLUTE = re.compile(
+    r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[^?#;\[\]\s]*)?(?:\?[^#\s]+)?(?:#\S+)?\Z"
+)
 
 
 _HTTP_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)

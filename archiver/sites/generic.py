@@ -70,12 +70,12 @@ from archiver.extraction.generic.title import (
 from archiver.extraction.generic.tree import parse_html, strip_code, text_of
 from archiver.extraction.generic.verdict import (
     EMPTY_LISTING_MIN_LINKS,
-    MIN_BODY_CHARS,
     before_body,
     common_block,
     is_binary_text,
     reject_non_article,
     reject_undated,
+    too_short,
 )
 from archiver.extraction.page import Page
 from archiver.models import Article, FieldSource, Listing
@@ -198,7 +198,7 @@ class GenericSite(Site):
         inside = {node for block in preceding for node in block.iter()}
         leads = [n for n in lead_blocks(core, choice.element, scan) if n not in inside]
         pruned = prune_body(core, drop, leads + preceding, following)
-        if len("".join(text_of(pruned).split())) < MIN_BODY_CHARS:
+        if too_short(text_of(pruned)):
             # What looked like text was the captions of a link list.
             reason = "listing" if scan.links >= EMPTY_LISTING_MIN_LINKS else "no-content"
             raise NotAnArticle(reason, "no running text once links are removed", url=url)

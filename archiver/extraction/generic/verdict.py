@@ -16,6 +16,7 @@ __all__ = [
     "is_binary_text",
     "reject_non_article",
     "reject_undated",
+    "too_short",
 ]
 
 MIN_BODY_CHARS = 40
@@ -23,6 +24,15 @@ _LISTING_MIN_LINKS = 40
 # A page with no running text at all is a listing from this many links on.
 EMPTY_LISTING_MIN_LINKS = 20
 _ARTICLE_OG_TYPES = frozenset({"article", "news", "newsarticle"})
+
+
+def too_short(text: str) -> bool:
+    """True when ``text`` holds fewer than ``MIN_BODY_CHARS`` characters
+    that are not spaces; a long text is judged by its start."""
+    head = text[: MIN_BODY_CHARS * 4]
+    if len("".join(head.split())) >= MIN_BODY_CHARS:
+        return False
+    return len("".join(text.split())) < MIN_BODY_CHARS
 
 
 def is_binary_text(html: str) -> bool:
