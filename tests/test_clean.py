@@ -180,6 +180,16 @@ def test_odd_input_does_not_raise(html: str) -> None:
     assert not CONTROLS.search(got)
 
 
+def test_clean_body_in_place_gives_the_same_body_and_leaves_a_copy_alone() -> None:
+    html = '<div><section><p>a <a href="/x">x</a></p></section><script>s()</script></div>'
+    element = lxml.html.fragment_fromstring(html)
+    copied = clean_body(element, BASE)
+    assert lxml.html.tostring(element, encoding="unicode") == html  # untouched
+    assert clean_body(element, BASE, in_place=True) == copied
+    assert element.find(".//script") is None  # cleaned itself
+    assert element.find(".//a").get("href") == "https://news.mydrivers.com/x"
+
+
 def test_clean_body_makes_urls_absolute() -> None:
     got = clean_body(
         '<a href="//news.mydrivers.com/tag/x.htm">t</a><a href="/1/1/1001.htm">r</a>'

@@ -202,15 +202,12 @@ class GenericSite(Site):
             # What looked like text was the captions of a link list.
             reason = "listing" if scan.links >= EMPTY_LISTING_MIN_LINKS else "no-content"
             raise NotAnArticle(reason, "no running text once links are removed", url=url)
-        body_html = clean_body(pruned, url)
-        sources["body_html"] = "selector"
         images = body_images(pruned, url)
         if images:
             sources["images"] = "selector"
         lead, lead_source = extract_lead_image(pruned, ld, meta, url)
         if lead_source:
             sources["lead_image"] = lead_source
-
         # The article's last lines (the editor's credit): the pruned body's
         # first (a wide block may end with comments or related posts), then
         # the block's as it is (pruning may take a credit printed oddly).
@@ -221,6 +218,9 @@ class GenericSite(Site):
                 text_after(body.element, 400),
             )
         )
+        # Last: the pruned copy is read no more, so it is cleaned in place.
+        body_html = clean_body(pruned, url, in_place=True)
+        sources["body_html"] = "selector"
         byline = read_byline(after[:600], ending, lead_text[:400])
         article_block = common_block(choice.element, body.element)
         markup = markup_authors(scan.bylines, article_block, body.element)
