@@ -117,7 +117,10 @@ def squeeze(text: str) -> str:
     Any Unicode space counts (thin and en spaces, U+2028 as well), as
     ``str.split`` has them: no regex, which costs more than the split.
     """
-    return "\n".join(line for line in (" ".join(part.split()) for part in text.split("\n")) if line)
+    return "\n".join(filter(None, map(_join_words, map(str.split, text.split("\n")))))
+
+
+_join_words = " ".join
 
 
 def last_lines(element: Element, limit: int = 1500) -> str:
