@@ -63,6 +63,8 @@ _PARSER = etree.HTMLParser(
 def text_of(element: Element) -> str:
     """All text under ``element`` (scripts included), like ``text_content()``."""
     if element.tag.__class__ is str:
+        if not len(element):  # a leaf (most links): its own text, no serialiser call
+            return element.text or ""
         # The same text as XPath's string(), which costs twice as much on
         # a small element (a link, a paragraph): the most common call.
         text: str = _text(element, method="text", encoding="unicode", with_tail=False)
