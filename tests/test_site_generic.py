@@ -23,7 +23,7 @@ from archiver.extraction.generic.listing import (
 from archiver.extraction.generic.page_text import squeeze
 from archiver.extraction.generic.title import strip_site_suffix
 from archiver.extraction.generic.tree import parse_html
-from archiver.extraction.generic.verdict import too_short
+from archiver.extraction.generic.verdict import too_short_body
 from archiver.extraction.page import Page
 from archiver.models import Article
 from archiver.sites import site_for_url
@@ -546,15 +546,16 @@ def test_language(declared: list[str], text: str, language: str | None) -> None:
 @pytest.mark.parametrize(
     ("text", "short"),
     [
-        ("x" * 39, True),
-        ("x" * 40, False),
-        (" \n ".join("x" * 39), True),  # spaces do not count
-        (" " * 500 + "x" * 40, False),  # a long text whose start is blank
-        ("\u3000" * 200 + "字" * 39, True),
+        ("<p>" + "x" * 39 + "</p>", True),
+        ("<p>" + "x" * 40 + "</p>", False),
+        ("<p>" + " \n ".join("x" * 39) + "</p>", True),  # spaces do not count
+        ("<p>" + " " * 500 + "</p>" + "<b>x</b>" * 40, False),  # a long text whose start is blank
+        ("<p>" + "\u3000" * 200 + "字" * 20 + "</p><p>" + "字" * 19 + "</p>", True),
+        ("<p>" + "字" * 20 + "</p>tail<i>" + "字" * 16 + "</i>", False),  # tails count
     ],
 )
-def test_too_short_counts_the_characters_that_are_not_spaces(text: str, short: bool) -> None:
-    assert too_short(text) is short
+def test_too_short_body_counts_the_characters_that_are_not_spaces(text: str, short: bool) -> None:
+    assert too_short_body(parse_html(f"<div>{text}</div>").find(".//div")) is short
 
 
 @pytest.mark.parametrize(

@@ -75,7 +75,7 @@ from archiver.extraction.generic.verdict import (
     is_binary_text,
     reject_non_article,
     reject_undated,
-    too_short,
+    too_short_body,
 )
 from archiver.extraction.page import Page
 from archiver.models import Article, FieldSource, Listing
@@ -198,7 +198,7 @@ class GenericSite(Site):
         inside = {node for block in preceding for node in block.iter()}
         leads = [n for n in lead_blocks(core, choice.element, scan) if n not in inside]
         pruned = prune_body(core, drop, leads + preceding, following)
-        if too_short(text_of(pruned)):
+        if too_short_body(pruned):
             # What looked like text was the captions of a link list.
             reason = "listing" if scan.links >= EMPTY_LISTING_MIN_LINKS else "no-content"
             raise NotAnArticle(reason, "no running text once links are removed", url=url)

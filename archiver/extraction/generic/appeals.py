@@ -165,6 +165,8 @@ def drop_appeals(body: Element) -> Element:
         placed = linked or (index >= tail and node.tag != "li") or _exclaimed(text)
         if placed and _appeal(text):
             doomed.append(node)
+    if not doomed:
+        return body
     whole = len(text_of(body))
     sizes = {node: len(text_of(node)) for node in doomed}
     for node in doomed:

@@ -16,7 +16,7 @@ __all__ = [
     "is_binary_text",
     "reject_non_article",
     "reject_undated",
-    "too_short",
+    "too_short_body",
 ]
 
 MIN_BODY_CHARS = 40
@@ -26,13 +26,15 @@ EMPTY_LISTING_MIN_LINKS = 20
 _ARTICLE_OG_TYPES = frozenset({"article", "news", "newsarticle"})
 
 
-def too_short(text: str) -> bool:
-    """True when ``text`` holds fewer than ``MIN_BODY_CHARS`` characters
-    that are not spaces; a long text is judged by its start."""
-    head = text[: MIN_BODY_CHARS * 4]
-    if len("".join(head.split())) >= MIN_BODY_CHARS:
-        return False
-    return len("".join(text.split())) < MIN_BODY_CHARS
+def too_short_body(element: Element) -> bool:
+    """True when the text under ``element`` holds fewer than ``MIN_BODY_CHARS``
+    characters that are not spaces; read only as far as needed."""
+    seen = 0
+    for text in element.itertext():
+        seen += len("".join(text.split()))
+        if seen >= MIN_BODY_CHARS:
+            return False
+    return True
 
 
 def is_binary_text(html: str) -> bool:
