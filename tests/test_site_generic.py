@@ -12,6 +12,7 @@ import pytest
 from archiver.errors import NotAnArticle
 from archiver.extraction.encoding import decode_html
 from archiver.extraction.generic.byline import read_byline
+from archiver.extraction.generic.containers import junk_names
 from archiver.extraction.generic.jsonld import read_json_ld
 from archiver.extraction.generic.language import detect_language
 from archiver.extraction.generic.listing import (
@@ -541,6 +542,30 @@ def test_json_ld_not_an_article_is_ignored() -> None:
 )
 def test_language(declared: list[str], text: str, language: str | None) -> None:
     assert detect_language(declared, text) == language
+
+
+@pytest.mark.parametrize(
+    ("names", "junk"),
+    [
+        ("ad", True),
+        ("top ad", True),
+        ("ad-slot", True),
+        ("head", False),  # "ad" inside a word
+        ("load-more", True),
+        ("gradient", False),
+        ("sidebarRelated", True),  # camel case: "Related" starts a word
+        ("photo-caption", False),  # "hot" inside "photo"
+        ("canvas", False),  # "nav" inside "canvas"
+        ("site-nav", True),
+        ("main-nav", False),  # "main" is a content name
+        ("article-comments", False),  # content names win
+        ("tags", True),
+        ("tagsxyz", False),
+        ("x_footer", True),
+    ],
+)
+def test_junk_names_read_junk_words_at_a_word_edge(names: str, junk: bool) -> None:
+    assert junk_names(names) is junk
 
 
 @pytest.mark.parametrize(

@@ -137,14 +137,22 @@ def junk_names(names: str) -> bool:
     low = names.lower()
     if NEGATIVE_NAMES.search(low) is None or POSITIVE_NAMES.search(low) is not None:
         return False
-    return _WORD_JUNK.search(_CAMEL.sub("-", names).lower()) is not None
+    words = _CAMEL.sub("-", names).lower()
+    return (
+        _JUNK_ENDING.search(words) is not None
+        or _JUNK_FIRST.match(words) is not None
+        or _JUNK_STARTING.search(words) is not None
+    )
 
 
 # A junk word counts at the start or the end of a word of the name, not
-# inside one: "photo" holds no "hot", "canvas" no "nav".
-_WORD_JUNK = re.compile(
-    rf"(?<![a-z])(?:{NEGATIVE_NAMES.pattern})|(?:{NEGATIVE_NAMES.pattern})(?![a-z])"
-)
+# inside one: "photo" holds no "hot", "canvas" no "nav". Three patterns, none
+# starting with a look-behind (which makes the engine try every alternative
+# at every position): a word ending a word, starting the name, or starting
+# a word after a separator.
+_JUNK_ENDING = re.compile(rf"(?:{NEGATIVE_NAMES.pattern})(?![a-z])")
+_JUNK_FIRST = re.compile(rf"(?:{NEGATIVE_NAMES.pattern})")
+_JUNK_STARTING = re.compile(rf"[^a-z](?:{NEGATIVE_NAMES.pattern})")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 

@@ -46,10 +46,14 @@ def is_marked_body(element: Element, names: str | None = None) -> bool:
 
 NEGATIVE_NAMES = re.compile(
     r"comment|footer|foot|sidebar|side-|side_|widget|share|social|related|recommend|relate"
-    r"|hot|rank|nav|menu|banner|advert|\bad\b|(?<![a-z])ad-|ads|sponsor|promo|login|copyright|breadcrumb"
+    r"|hot|rank|nav|menu|banner|advert|a(?<!\wa)d\b|a(?<![a-z]a)d-|ads|sponsor|promo|login|copyright"
+    r"|breadcrumb"
     r"|tags?\b|pager|pagination|popup|modal|toolbar|subscribe|author-info|disclaimer|statement"
     r"|jubao|report|qrcode|erweima|more|list",
     # Matched against lowered names: case-insensitive matching is five times slower.
+    # Every alternative starts with a letter (the "ad" word tests look behind
+    # after its "a"): the regex engine then skips to the letters that can
+    # start a match, twice as fast as trying every alternative everywhere.
 )
 POSITIVE_NAMES = re.compile(
     r"article|content|post|entry|text|body|main|story|detail|artibody|news_txt|txt|zw|zhengwen"
