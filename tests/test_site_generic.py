@@ -864,6 +864,25 @@ def test_publication_nouns_label_a_date_only_with_their_colon(
 
 
 @pytest.mark.parametrize(
+    ("text", "published", "dated"),
+    [
+        ("发布时间：2022-02-04", ["发布时间："], ["时间："]),
+        ("更新时间：2022-02-04 修改时间：x 更新日期 x", [], []),
+        ("日期：2022-02-04", [], ["日期："]),
+        ("posted on: 4 feb", ["posted on: "], []),
+        ("last update date 4 feb · date: 5 feb", [], ["date ", "date: "]),  # "up|date" too
+        ("veröffentlichung: 4. februar", ["veröffentlichung: "], []),
+        ("die veröffentlichung am 4. februar", [], []),
+    ],
+)
+def test_date_labels_in_lowered_text(text: str, published: list[str], dated: list[str]) -> None:
+    from archiver.extraction.generic.dates_found import _DATE_LABEL, _PUBLISHED_LABEL
+
+    assert [m.group() for m in _PUBLISHED_LABEL.finditer(text)] == published
+    assert [m.group() for m in _DATE_LABEL.finditer(text)] == dated
+
+
+@pytest.mark.parametrize(
     ("opening", "expected"),
     [
         ("01.02.2022 – Der Arbeitsmarkt ist gut in das Jahr gestartet", "2022-02-01"),

@@ -60,15 +60,31 @@ MODIFIED_META = (
 )
 # A label before a date in running text: the page says which date it is.
 # Lower case: searched in the lowered page (five times faster than IGNORECASE).
-_PUBLISHED_LABEL = re.compile(
-    r"(?:(?:发布时间|发表时间|发布日期|发表日期|发布于|发表于|published|posted|veröffentlicht"
-    r"|erschienen|publié|publicado|pubblicato)\s*(?:on|am|le|el|il)?\s*[:：]?"
-    # The nouns ("Veröffentlichung: 04.02.2022") only as a label, with its colon.
-    r"|(?:veröffentlichung(?:sdatum)?|erscheinungsdatum|publication(?: date)?|publicación"
-    r"|pubblicazione|publicatiedatum)\s*[:：])\s*"
+# Each alternative starts with a letter, none with a group or a look-behind:
+# Python's regex engine then skips to the characters that can start a match
+# (four to eight times faster on a page's text).
+_PUBLISHED_VERBS = (
+    *("发布时间", "发表时间", "发布日期", "发表日期", "发布于", "发表于"),
+    *("published", "posted", "veröffentlicht", "erschienen", "publié", "publicado", "pubblicato"),
 )
+# The nouns ("Veröffentlichung: 04.02.2022") only as a label, with its colon.
+_PUBLISHED_NOUNS = (
+    r"veröffentlichung(?:sdatum)?",
+    "erscheinungsdatum",
+    "publication(?: date)?",
+    "publicación",
+    "pubblicazione",
+    "publicatiedatum",
+)
+_PUBLISHED_LABEL = re.compile(
+    "|".join(
+        [rf"{verb}\s*(?:on|am|le|el|il)?\s*[:：]?\s*" for verb in _PUBLISHED_VERBS]
+        + [rf"{noun}\s*[:：]\s*" for noun in _PUBLISHED_NOUNS]
+    )
+)
+# "时间" not after 更新 or 修改, "日期" not after 更新, "date" not after "update ".
 _DATE_LABEL = re.compile(
-    r"(?:(?<!更新)(?<!修改)时间|(?<!更新)日期|(?<!update )date|datum)\s*[:：]?\s*"
+    r"(?:时(?<!更新时)(?<!修改时)间|日(?<!更新日)期|d(?<!update d)ate|datum)\s*[:：]?\s*"
 )
 
 
@@ -346,8 +362,10 @@ def _time_stamps(tree: Element) -> list[str]:
 
 # A publication date that a script names: state JSON ("publishDate": "...") or
 # a variable (publish_time = "..."). Nothing else is read from scripts.
+# (It starts with the names: a leading optional quote would keep the engine
+# from skipping to the letters that can start a match.)
 _SCRIPT_PUBLISHED = re.compile(
-    r"""["']?(?:datePublished|publishDate|publishedDate|publish_?[Tt]ime|pubDate|publishedAt"""
+    r"""(?:datePublished|publishDate|publishedDate|publish_?[Tt]ime|pubDate|publishedAt"""
     r"""|published_at|firstPublished\w*)["']?\s*[:=]\s*["']([^"'\n]{8,40})["']"""
 )
 
