@@ -159,6 +159,23 @@ def test_the_issues_vectors_leave_only_text(html: str) -> None:
     assert not root.xpath(".//svg | .//math | .//form | .//input | .//button | .//set")
 
 
+@pytest.mark.parametrize(
+    ("html", "want"),
+    [
+        ("<p>a<textarea>b</p><p>c</p>\n</body>\n</html>\n", "<p>ab</p><p>c</p><p></p>"),
+        ("<p>a<xmp>b \n </BODY> \n </HTML> ", "<p>a</p>b"),
+        # Long runs of indentation in what an unclosed element swallowed
+        # (a regex anchored at the end took seconds on these).
+        (
+            "<p>a<xmp>" + ("<div>\n" + " " * 200 + "x</div>\n") * 200,
+            "<p>a</p>" + "<div>x</div>" * 200,
+        ),
+    ],
+)
+def test_unclosed_raw_text_element_keeps_what_it_swallowed(html: str, want: str) -> None:
+    assert clean_body(html, BASE).replace("\n", "") == want
+
+
 def test_text_after_an_unclosed_embed_stays() -> None:
     """Issue 11: <embed> is void; libxml2 put what follows inside it, and it went."""
     got = clean_body('<p>前<embed src="/v.swf">后</p><p>尾</p>', BASE)

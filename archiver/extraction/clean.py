@@ -59,7 +59,6 @@ _DROP_TAGS = frozenset({"script", "style", "noscript", "template", "title", "lin
 # again as HTML in their place (their fallback content, or the text after an
 # unclosed one, stays).
 _RAW_TEXT = frozenset({"iframe", "noembed", "noframes", "xmp", "textarea", "plaintext"})
-_RAW_TAIL = re.compile(r"(?:</body>)?\s*(?:</html>)?\s*$", re.IGNORECASE)
 # What libxml2 leaves at the end of one that is never closed (an unclosed
 # <title> is read again too; a closed one is not shown, and goes).
 _RAW_TAIL_FOUND = re.compile(r"</body>\s*</html>\s*$", re.IGNORECASE)
@@ -184,6 +183,18 @@ def _unwrap(element: HtmlElement) -> None:
     parent[index : index + 1] = list(element)
 
 
+def _without_raw_tail(text: str) -> str:
+    """``text`` without what libxml2 leaves at the end of an unclosed raw-text
+    element: ``</body>``, ``</html>`` and the spaces around them (string
+    methods: a regex anchored at the end retries every space of every run)."""
+    text = text.rstrip()
+    if text[-7:].lower() == "</html>":
+        text = text[:-7].rstrip()
+    if text[-7:].lower() == "</body>":
+        text = text[:-7]
+    return text
+
+
 def _reparse_raw_text(root: HtmlElement) -> None:
     """Each raw-text element replaced by its text read as HTML (see ``_RAW_TEXT``)."""
     for _ in range(100):  # each round takes one level of nesting away
@@ -198,7 +209,7 @@ def _reparse_raw_text(root: HtmlElement) -> None:
             if len(element):  # a tree not from libxml2: children, not raw text
                 _unwrap(element)
                 continue
-            text = _BODY_CONTROLS.sub("", _RAW_TAIL.sub("", element.text or ""))
+            text = _BODY_CONTROLS.sub("", _without_raw_tail(element.text or ""))
             if not text.strip():
                 _remove(element)
                 continue
