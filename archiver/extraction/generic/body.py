@@ -225,13 +225,18 @@ def scan_page(root: Element) -> Scan:
             if len(tail) >= 10:
                 _add(scores, element.getparent(), tail, own, hidden)
             continue
-        cls = element.get("class")
-        ident = element.get("id")
-        if element.get("style") or element.get("aria-hidden") or element.get("hidden") is not None:
+        # One call for the attribute names, then a read only of those there:
+        # a fifth of the elements have none, the rest two or three.
+        keys = element.keys()
+        cls = element.get("class") if "class" in keys else None
+        ident = element.get("id") if "id" in keys else None
+        if ("style" in keys or "aria-hidden" in keys or "hidden" in keys) and (
+            element.get("style") or element.get("aria-hidden") or element.get("hidden") is not None
+        ):
             note_hidden(element, hidden)
         if tag == "a":
             links += 1
-            if element.get("rel") == "author":
+            if "rel" in keys and element.get("rel") == "author":
                 bylines.append(element)
         elif tag in _HEADINGS:
             headings.append(element)
@@ -254,7 +259,11 @@ def scan_page(root: Element) -> Scan:
                 or "name" in low
             ) and _BYLINE_NAMES.search(low):
                 bylines.append(element)
-        elif tag in _ITEMPROP_TAGS and element.get("itemprop") in _AUTHOR_PROPS:
+        elif (
+            "itemprop" in keys
+            and tag in _ITEMPROP_TAGS
+            and element.get("itemprop") in _AUTHOR_PROPS
+        ):
             bylines.append(element)
         # Length first, inline: most texts are the whitespace between tags,
         # and most of those that are long are whitespace too.
