@@ -189,6 +189,33 @@ def test_forum_index_is_a_listing() -> None:
     assert caught.value.reason == "listing"
 
 
+@pytest.mark.parametrize(
+    ("og_type", "article"), [("article", True), ("website", False), (None, False)]
+)
+def test_undated_short_page_with_many_links_is_an_article_only_when_og_type_says_so(
+    og_type: str | None, article: bool
+) -> None:
+    # A short how-to among 60 links to other posts, no date anywhere: a tag
+    # page's shape, unless the page's Open Graph type says it is an article.
+    links = "".join(
+        f'<li><a href="/diy/{i}/another-post">Another post {i}</a></li>' for i in range(60)
+    )
+    meta = f'<meta property="og:type" content="{og_type}">' if og_type else ""
+    html = (
+        f"<html><head><title>Round tablecloth in seven steps</title>{meta}</head><body>"
+        "<h1>Round tablecloth in seven steps</h1><div class='text'><p>Fold the cloth twice, "
+        "mark the radius with a string and cut along the line; hem the edge.</p></div>"
+        f"<ul class='more'>{links}</ul></body></html>"
+    )
+    url = "https://a.example/diy/20546/round-tablecloth-in-seven-steps"
+    if article:
+        assert extract(html, url=url).title == "Round tablecloth in seven steps"
+    else:
+        with pytest.raises(NotAnArticle) as caught:
+            extract(html, url=url)
+        assert caught.value.reason == "listing"
+
+
 def test_json_ld_item_list_is_a_listing() -> None:
     html = (
         '<html><head><script type="application/ld+json">{"@type": "CollectionPage",'

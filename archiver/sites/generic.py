@@ -191,7 +191,7 @@ class GenericSite(Site):
             now=now,
         )
         if not (in_place or ld.is_article):
-            reject_undated(page, scan, body)
+            reject_undated(page, scan, body, meta)
 
         drop = [choice.element] if choice.element is not None else []
         core, preceding, following = sibling_blocks(body.element, scan)

@@ -84,8 +84,13 @@ def reject_non_article(
         raise NotAnArticle("no-content", "no running text on the page", url=url)
 
 
-def reject_undated(page: Page, scan: Scan, body: BodyChoice) -> None:
-    """A page with no article date, many links and little prose is a listing."""
+def reject_undated(page: Page, scan: Scan, body: BodyChoice, meta: MetaTags | None = None) -> None:
+    """A page with no article date, many links and little prose is a listing,
+    unless its Open Graph type says it is an article (CMSes give list,
+    tag and home pages the type "website")."""
+    og_type = (meta.first("og:type") or ("", ""))[0].lower() if meta is not None else ""
+    if og_type in _ARTICLE_OG_TYPES:
+        return
     if scan.links >= _LISTING_MIN_LINKS and (body.link_density > 0.35 or body.text_length < 300):
         raise NotAnArticle(
             "listing",
