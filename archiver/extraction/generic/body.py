@@ -241,7 +241,7 @@ def scan_page(root: Element) -> Scan:
         elif tag in _HEADINGS:
             headings.append(element)
         if cls or ident:
-            names = f"{cls} {ident}" if cls and ident else cls or ident
+            names = f"{cls} {ident}" if cls and ident else cls or ident or ""
             low = names.lower()
             # Substring tests first: one each costs less than a regex search.
             if tag not in _HEADINGS and ("title" in low or "headline" in low):
