@@ -61,6 +61,14 @@ def test_naive_date_takes_given_zone() -> None:
         ("Fri, 29 Jul 2022 16:51:41 GMT", datetime(2022, 7, 29, 16, 51, 41, tzinfo=UTC)),
         ("Fri, 29 Jul 2022 16:51:41 +0800", datetime(2022, 7, 29, 8, 51, 41, tzinfo=UTC)),
         ("29 Jul 2022 16:51:41 UTC", datetime(2022, 7, 29, 16, 51, 41, tzinfo=UTC)),
+        # Zone abbreviations with one meaning.
+        ("Mar. 5, 2021 at 10:00 a.m. EST", datetime(2021, 3, 5, 15, 0, tzinfo=UTC)),
+        ("Fr, 17 Mai 2019 13:38:23 MESZ", datetime(2019, 5, 17, 11, 38, 23, tzinfo=UTC)),
+        ("05.03.2021, 10:00 Uhr MEZ", datetime(2021, 3, 5, 9, 0, tzinfo=UTC)),
+        ("July 4, 2021 9:15 PM PDT", datetime(2021, 7, 5, 4, 15, tzinfo=UTC)),
+        ("5 March 2021 10:00 BST", datetime(2021, 3, 5, 9, 0, tzinfo=UTC)),
+        # CST names China's zone and America's Central: the site's zone decides.
+        ("2021-03-05 10:00 CST", datetime(2021, 3, 5, 1, 0, tzinfo=UTC)),
     ],
 )
 def test_explicit_offsets_are_honoured(text: str, expected: datetime) -> None:

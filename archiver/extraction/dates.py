@@ -31,7 +31,19 @@ _TIME = (
     r"(?:\s*(?P<ampm>上午|下午|晚上|凌晨|中午)?\s*(?P<H>\d{1,2})\s*[:：时時]\s*(?P<M>\d{2})\s*分?"
     r"(?:\s*[:：]\s*(?P<S>\d{2})(?:\.\d+)?)?)"
 )
-_ZONE = r"(?:\s*(?P<tz>Z|[+-]\d{2}:?\d{2}|(?:GMT|UTC)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?)(?![A-Za-z]))"
+# Zone abbreviations printed after a time, with one meaning each (CST, IST
+# and the like name several zones: left out, the site's zone is used).
+_ZONE_NAMES = {
+    "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    "AKST": -9, "AKDT": -8, "HST": -10, "BST": 1, "WET": 0, "WEST": 1, "CET": 1,
+    "CEST": 2, "MEZ": 1, "MESZ": 2, "EET": 2, "EEST": 3, "MSK": 3, "JST": 9, "KST": 9,
+    "HKT": 8, "SGT": 8, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13,
+}  # fmt: skip
+_ZONE = (
+    r"(?:\s*(?P<tz>Z|[+-]\d{2}:?\d{2}|(?:GMT|UTC)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|"
+    + "|".join(sorted(_ZONE_NAMES, key=len, reverse=True))
+    + r")(?![A-Za-z]))"
+)
 
 _CHINESE = re.compile(
     r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"
@@ -146,6 +158,8 @@ def _zone(text: str | None, default: tzinfo) -> tzinfo:
     text = text.strip().upper()
     if text in {"Z", "GMT", "UTC"}:
         return UTC
+    if text in _ZONE_NAMES:
+        return timezone(timedelta(hours=_ZONE_NAMES[text]), text)
     match = re.fullmatch(r"(?:GMT|UTC)?\s*([+-])(\d{1,2}):?(\d{2})?", text)
     if not match:
         return default
