@@ -941,6 +941,24 @@ def _titled(title: str, h1: str, head: str = "", after: str = "") -> str:
     )
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Disfunctions.de » Blog Archiv » Ein Titel hier",
+        "Ein Titel hier » Blog Archiv » Disfunctions.de",
+    ],
+)
+def test_a_heading_printing_the_titles_longest_part_is_the_headline_wherever_it_stands(
+    title: str,
+) -> None:
+    # The site and section first ("Site » Blog Archive » Post", an old
+    # WordPress default), on a host that does not name the site; the
+    # headline is shorter than the site's host name.
+    heading = "<h2 class='post-title'>Ein Titel hier</h2>"
+    html = _titled(title, "x").replace("<h1>x</h1>", heading)
+    assert extract(html, url="https://www.example.org/p/4711").title == "Ein Titel hier"
+
+
 def test_a_single_angle_quote_parts_the_title_from_the_site_name() -> None:
     assert strip_site_suffix("Council backs the plan › The Daily Example") == (
         "Council backs the plan"

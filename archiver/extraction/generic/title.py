@@ -129,6 +129,7 @@ def _candidate_score(
     stripped_agrees: bool = False,
     sites: tuple[str, ...] = (),
     leading: str = "",
+    parts: frozenset[str] = frozenset(),
 ) -> tuple[float, str]:
     """How well ``candidate`` matches the page ``<title>``: (score, text to use)."""
     key = _key(candidate)
@@ -149,6 +150,10 @@ def _candidate_score(
         if key in skey and (len(key) >= 0.4 * len(skey) or key == leading):
             # Much of the <title>, or its first part ("Headline » teaser | Site").
             return 1.1 + len(key) / max(len(skey), 1) / 100, candidate
+        if key in parts:
+            # The <title>'s longest part, wherever it stands ("Site » Blog
+            # Archive » Headline"), printed as a heading.
+            return 1.1, candidate
     elif key == skey:
         return 1.05 + len(key) / 1000, candidate
     elif key == tkey:
@@ -307,6 +312,7 @@ def _pick_title(
     stripped_agrees = skey != tkey and any(_key(clean_text(t)) == skey for t, _s in structured)
     first_part = next((p for p in _SEPARATORS.split(stripped) if p), "") if stripped else ""
     leading = _key(first_part) if len(first_part) >= 8 and first_part != stripped else ""
+    title_parts = _headline_parts(title_tag, sites)
 
     def consider(text: str, source: FieldSource, element: Element | None) -> None:
         nonlocal best, rank
@@ -317,7 +323,16 @@ def _pick_title(
         # A fuzzy match scores under 0.8: once an exact one is found, skip it.
         fuzzy = best is None or best[0] < 1.0
         score, chosen = _candidate_score(
-            text, stripped, tkey, skey, element is not None, fuzzy, stripped_agrees, sites, leading
+            text,
+            stripped,
+            tkey,
+            skey,
+            element is not None,
+            fuzzy,
+            stripped_agrees,
+            sites,
+            leading,
+            title_parts,
         )
         # Prefer earlier candidates (structured data, h1) on equal scores.
         if best is None or score > best[0] + 1e-9:
@@ -367,6 +382,29 @@ def _pick_title(
     if structured:
         return TitleChoice(clean_text(structured[0][0]), structured[0][1], None)
     return None
+
+
+# A part of a <title> that is a host name: the site's ("Disfunctions.de").
+_HOST_NAME = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
+_HEADLINE_PART_CHARS = 10
+
+
+def _headline_parts(title_tag: str, sites: tuple[str, ...]) -> frozenset[str]:
+    """The keys of the ``<title>``'s longest part (or parts of that length),
+    host names and the site's name left out: where the headline stands in a
+    ``<title>`` of parts, whatever their order."""
+    every = [p for p in _SEPARATORS.split(clean_text(title_tag)) if p]
+    if len(every) < 2:
+        return frozenset()
+    found = [
+        p
+        for p in every
+        if not _HOST_NAME.fullmatch(p.strip()) and not _is_site(p, sites, exact=True)
+    ]
+    longest = max((len(p.strip()) for p in found), default=0)
+    if longest < _HEADLINE_PART_CHARS:
+        return frozenset()
+    return frozenset(_key(p) for p in found if len(p.strip()) == longest)
 
 
 def _links_home(heading: Element) -> bool:
