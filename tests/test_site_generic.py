@@ -362,6 +362,9 @@ def test_headline_from_title_tag_when_h1_is_empty() -> None:
         ("原创 GameForce 2019-09-04 22:18:34", "", "", ["GameForce"], None, None),
         ("华夏人文 2020-03-09 18:14:21", "采写：南都见习记者 林子沛", "", ["林子沛"], None, None),
         ("", "责编：Demi Xia", "", [], "Demi Xia", None),
+        # Where the reporter filed from is no name.
+        ("新华社记者 张三 发自北京", "", "", ["张三"], None, None),
+        ("记者 王五 北京报道", "", "", ["王五"], None, None),
     ],
 )
 def test_byline(

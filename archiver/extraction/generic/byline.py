@@ -77,6 +77,8 @@ _LATIN_CREDIT = re.compile(
 _NOT_A_NAME = re.compile(
     r"^(?:未知|佚名|匿名|admin|administrator|本站|小编|网友|null|none|undefined|unknown"
     r"|name|编辑部|整合|综合|报道|编译|发自|摄影?|实习生|通讯员|特约|供图|制图|\d+|.*@.*"
+    # Where the reporter filed from: 发自北京, 北京报道.
+    r"|发自[\u4e00-\u9fff]{1,8}|[\u4e00-\u9fff]{1,8}报道"
     r"|.*\.(?:com|cn|net|org).*|.*(?:文章|简介|主页|相关|推荐|更多|关注|最新|阅读|评论).*)$",
     re.IGNORECASE,
 )
