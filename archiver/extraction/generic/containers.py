@@ -140,7 +140,7 @@ def junk_names(names: str) -> bool:
     words = _CAMEL.sub("-", names).lower()
     return (
         _JUNK_ENDING.search(words) is not None
-        or _JUNK_FIRST.match(words) is not None
+        or NEGATIVE_NAMES.match(words) is not None
         or _JUNK_STARTING.search(words) is not None
     )
 
@@ -148,10 +148,9 @@ def junk_names(names: str) -> bool:
 # A junk word counts at the start or the end of a word of the name, not
 # inside one: "photo" holds no "hot", "canvas" no "nav". Three patterns, none
 # starting with a look-behind (which makes the engine try every alternative
-# at every position): a word ending a word, starting the name, or starting
-# a word after a separator.
+# at every position): a word ending a word, starting the name (the plain
+# pattern, matched at the start), or starting a word after a separator.
 _JUNK_ENDING = re.compile(rf"(?:{NEGATIVE_NAMES.pattern})(?![a-z])")
-_JUNK_FIRST = re.compile(rf"(?:{NEGATIVE_NAMES.pattern})")
 _JUNK_STARTING = re.compile(rf"[^a-z](?:{NEGATIVE_NAMES.pattern})")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 

@@ -75,8 +75,7 @@ def reject_non_article(
 ) -> None:
     """Raise ``NotAnArticle`` for a page its JSON-LD calls a list, or with no prose."""
     url = page.url
-    og_type = (meta.first("og:type") or ("", ""))[0].lower()
-    if json_listing and og_type not in _ARTICLE_OG_TYPES:
+    if json_listing and not _og_article(meta):
         raise NotAnArticle("listing", "the page's structured data calls it a list", url=url)
     if body is None or body.text_length < MIN_BODY_CHARS:
         if scan.links >= EMPTY_LISTING_MIN_LINKS and not json_article:
@@ -84,12 +83,16 @@ def reject_non_article(
         raise NotAnArticle("no-content", "no running text on the page", url=url)
 
 
-def reject_undated(page: Page, scan: Scan, body: BodyChoice, meta: MetaTags | None = None) -> None:
+def _og_article(meta: MetaTags) -> bool:
+    """True when the page's Open Graph type is an article's."""
+    return (meta.first("og:type") or ("", ""))[0].lower() in _ARTICLE_OG_TYPES
+
+
+def reject_undated(page: Page, scan: Scan, body: BodyChoice, meta: MetaTags) -> None:
     """A page with no article date, many links and little prose is a listing,
     unless its Open Graph type says it is an article (CMSes give list,
     tag and home pages the type "website")."""
-    og_type = (meta.first("og:type") or ("", ""))[0].lower() if meta is not None else ""
-    if og_type in _ARTICLE_OG_TYPES:
+    if _og_article(meta):
         return
     if scan.links >= _LISTING_MIN_LINKS and (body.link_density > 0.35 or body.text_length < 300):
         raise NotAnArticle(
