@@ -1166,6 +1166,28 @@ def _sentences(subject: str, count: int = 6) -> str:
     return f"{subject} was discussed at length, with figures, objections and replies. " * count
 
 
+@pytest.mark.parametrize("label", ["3 Comments", "Kommentare", "Leave a Reply", "评论（0）"])
+def test_the_comments_under_their_label_end_the_body(label: str) -> None:
+    # Comments in a block not named like comments: the label alone tells.
+    article = (
+        f"<div class='story'><p>{_sentences('The plan', 8)}</p><p>{_sentences('The vote')}</p>"
+        f"<div class='titlebar'>{label}</div><div><h3>#1 von Anna</h3>"
+        f"<p>{_sentences('My neighbour', 2)}</p></div></div>"
+    )
+    body = extract(_page(article)).body_html
+    assert "The vote" in body
+    assert "My neighbour" not in body and label not in body
+
+
+def test_a_section_so_named_in_the_first_half_of_the_text_stays() -> None:
+    article = (
+        f"<div class='story'><p>{_sentences('The plan', 2)}</p><h2>Comments</h2>"
+        f"<p>{_sentences('What readers wrote in letters', 8)}</p></div>"
+    )
+    body = extract(_page(article)).body_html
+    assert "Comments" in body and "What readers wrote in letters" in body
+
+
 def test_soft_hyphens_are_taken_out_of_the_body() -> None:
     body = "<p>Im Mit&shy;tel&shy;al&shy;ter, so the council said, the town was small.</p>"
     article = extract(_western(body=body + _PROSE))

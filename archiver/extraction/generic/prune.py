@@ -294,18 +294,20 @@ def prune_body(
     for node in swallowed:
         if node.getparent() is not None:
             unwrap(node)
-    _drop_soft_hyphens(body)
-    return drop_boilerplate(drop_appeals(body))
+    text = text_of(body)  # read once for both checks
+    _drop_soft_hyphens(body, text)
+    return drop_boilerplate(drop_appeals(body), text)
 
 
 _SOFT_HYPHEN = "\xad"
 
 
-def _drop_soft_hyphens(body: Element) -> None:
+def _drop_soft_hyphens(body: Element, text: str) -> None:
     """Soft hyphens (U+00AD, ``&shy;``) out of the text, changed in place: a
     hyphenation hint is invisible unless a line breaks there; left in, it
-    splits every word it marks ("Mit|tel|al|ter") for any search or match."""
-    if _SOFT_HYPHEN not in text_of(body):
+    splits every word it marks ("Mit|tel|al|ter") for any search or match.
+    ``text``: the body's text."""
+    if _SOFT_HYPHEN not in text:
         return
     for node in body.iter():
         if node.text and _SOFT_HYPHEN in node.text:
